@@ -1,0 +1,3 @@
+import type { PatternDefinition } from './types';
+
+export const GROUP_D: readonly PatternDefinition[] = [];

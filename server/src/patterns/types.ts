@@ -1,0 +1,107 @@
+import type * as ts from 'typescript';
+
+/** A half-open span of UTF-16 offsets into the document text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One occurrence of a catalog pattern in a document. */
+export interface Finding {
+  readonly id: string;
+  /** The syntax that makes the pattern: where "patterns in this file" jumps and where the hover shows. */
+  readonly span: Span;
+  /** Other syntax of the same occurrence that also shows the hover (each `yield` of a generator, say). */
+  readonly alsoHoverOn?: readonly Span[];
+}
+
+/** What a detector sees while the one walk over the syntax tree is at one of its nodes. */
+export interface DetectorContext {
+  readonly sourceFile: ts.SourceFile;
+  /**
+   * The ancestors of the node being visited, nearest last. The tree is parsed without parent
+   * pointers (they cost about a third of the parse), so this is the way up.
+   */
+  readonly ancestors: readonly ts.Node[];
+  /** Records a finding on `at` (a node, whose leading trivia is skipped, or a span). */
+  report(at: ts.Node | Span, alsoHoverOn?: readonly (ts.Node | Span)[]): void;
+}
+
+export type NodeListener = (node: ts.Node) => void;
+
+/**
+ * What a detector listens to: a handler per syntax kind, called during the single walk, plus an
+ * optional handler once the walk has finished (for detectors that gather facts before deciding).
+ */
+export type Listeners = { readonly [kind in ts.SyntaxKind]?: NodeListener } & {
+  readonly onWalkEnd?: () => void;
+};
+
+export type Category =
+  | 'decorators'
+  | 'resources'
+  | 'generators'
+  | 'types'
+  | 'functions'
+  | 'objects'
+  | 'runtime';
+
+export interface DocLink {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** The teaching text of a catalog entry. Markdown; inline code in backticks. */
+export interface Prose {
+  /** Short name, e.g. "Stage-3 method decorator". */
+  readonly title: string;
+  /** One sentence: what the construct is. */
+  readonly summary: string;
+  /** What it does at run time / in the type system. */
+  readonly what: string;
+  /** When to reach for it. */
+  readonly when: string;
+  /** When not to. */
+  readonly whenNot: string;
+  /** One sharp pitfall. */
+  readonly pitfall: string;
+}
+
+export interface PythonCounterpart {
+  /** The Python idea, e.g. "decorators and `functools.wraps`". */
+  readonly name: string;
+  /** Exactly two lines of Python showing it. */
+  readonly example: string;
+  /** One or two sentences on how the Python idea maps, or does not map, to the TypeScript one. */
+  readonly note: string;
+}
+
+export interface SnippetDefinition {
+  /** Starts with `pl-`. */
+  readonly prefix: string;
+  readonly description: string;
+  /** VS Code snippet body lines (`${1:default}` placeholders). */
+  readonly body: readonly string[];
+  /** Whether the snippet is plain JavaScript too (no type syntax), so it is offered in .js files. */
+  readonly javascript: boolean;
+}
+
+export interface PatternDefinition {
+  readonly id: string;
+  readonly kind: 'pattern';
+  readonly category: Category;
+  /** Seed articles the idea comes from (`000` to `004`). */
+  readonly seeds: readonly string[];
+  readonly prose: Prose;
+  readonly python: PythonCounterpart;
+  /**
+   * A complete TypeScript module showing the pattern. Tests check that it parses, type-checks
+   * (strict, lib esnext, Node types) and is detected as this pattern.
+   */
+  readonly example: string;
+  /** Primary documentation: the TypeScript handbook, MDN, Node's docs or the TC39 proposal. */
+  readonly links: readonly DocLink[];
+  readonly snippets?: readonly SnippetDefinition[];
+  /** Called once per walk; returns the listeners that report this pattern. */
+  create(context: DetectorContext): Listeners;
+}

@@ -1,0 +1,104 @@
+import * as ts from 'typescript';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+
+const SCRIPT_KIND_BY_LANGUAGE: Readonly<Record<string, ts.ScriptKind>> = {
+  typescript: ts.ScriptKind.TS,
+  typescriptreact: ts.ScriptKind.TSX,
+  javascript: ts.ScriptKind.JS,
+  javascriptreact: ts.ScriptKind.JSX,
+};
+
+const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
+  '.ts': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.tsx': 'typescriptreact',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.jsx': 'javascriptreact',
+};
+
+export const SUPPORTED_LANGUAGES: readonly string[] = Object.keys(SCRIPT_KIND_BY_LANGUAGE);
+export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(LANGUAGE_BY_EXTENSION);
+
+/** The language id for a file name, or undefined when Pattern Lens does not read that kind of file. */
+export function languageOfFile(fileName: string): string | undefined {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? undefined : LANGUAGE_BY_EXTENSION[fileName.slice(dot).toLowerCase()];
+}
+
+export function parse(document: TextDocument): ts.SourceFile {
+  return ts.createSourceFile(
+    fileNameOf(document),
+    document.getText(),
+    // JSDoc is irrelevant to every detector and parsing it costs time on every keystroke.
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    /* setParentNodes */ false,
+    SCRIPT_KIND_BY_LANGUAGE[document.languageId] ?? ts.ScriptKind.TS,
+  );
+}
+
+/** A document with its syntax tree, which is kept for the document's current version only. */
+export interface ParsedDocument {
+  readonly document: TextDocument;
+  readonly sourceFile: ts.SourceFile;
+}
+
+/**
+ * The open documents. Edits are applied incrementally to both the text and the syntax tree
+ * (`ts.updateSourceFile` reuses the unchanged nodes), and a tree is only built when asked for.
+ */
+export class DocumentStore {
+  private readonly entries = new Map<string, { document: TextDocument; sourceFile?: ts.SourceFile }>();
+
+  open(uri: string, languageId: string, version: number, text: string): TextDocument {
+    const document = TextDocument.create(uri, languageId, version, text);
+    this.entries.set(uri, { document });
+    return document;
+  }
+
+  /** Applies LSP content changes in order; returns the updated document, or undefined if not open. */
+  change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): TextDocument | undefined {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    let { document, sourceFile } = entry;
+    for (const change of changes) {
+      const isIncremental = 'range' in change;
+      const start = isIncremental ? document.offsetAt(change.range.start) : 0;
+      const end = isIncremental ? document.offsetAt(change.range.end) : document.getText().length;
+      document = TextDocument.update(document, [change], version);
+      if (sourceFile) {
+        sourceFile = isIncremental
+          ? ts.updateSourceFile(sourceFile, document.getText(), {
+              span: { start, length: end - start },
+              newLength: change.text.length,
+            })
+          : undefined;
+      }
+    }
+    this.entries.set(uri, { document, sourceFile });
+    return document;
+  }
+
+  close(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  document(uri: string): TextDocument | undefined {
+    return this.entries.get(uri)?.document;
+  }
+
+  /** The document and its tree for the current version, parsing now if no tree is kept. */
+  parsed(uri: string): ParsedDocument | undefined {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    entry.sourceFile ??= parse(entry.document);
+    return { document: entry.document, sourceFile: entry.sourceFile };
+  }
+}
+
+function fileNameOf(document: TextDocument): string {
+  const path = document.uri.replace(/[?#].*$/, '');
+  return path.slice(path.lastIndexOf('/') + 1) || 'untitled.ts';
+}

@@ -1,0 +1,109 @@
+import * as ts from 'typescript';
+import type { DetectorContext, Finding, Listeners, NodeListener, PatternDefinition, Span } from '../patterns/types';
+
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Thrown out of a walk whose token was cancelled; callers treat it as "no answer". */
+export class WalkCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
+}
+
+export interface WalkResult {
+  readonly findings: Finding[];
+  /** Detectors that threw, with the error: the walk goes on without them. */
+  readonly failures: { readonly id: string; readonly error: unknown }[];
+}
+
+const CANCELLATION_CHECK_INTERVAL = 1024;
+
+/**
+ * Runs every pattern's listeners in a single depth-first traversal of `sourceFile`.
+ * A detector that throws is dropped for the rest of this walk and reported in `failures`.
+ */
+export function walk(
+  sourceFile: ts.SourceFile,
+  patterns: readonly PatternDefinition[],
+  token?: CancellationToken,
+): WalkResult {
+  const findings: Finding[] = [];
+  const failures: { id: string; error: unknown }[] = [];
+  const ancestors: ts.Node[] = [];
+  const failed = new Set<string>();
+
+  const toSpan = (at: ts.Node | Span): Span =>
+    'kind' in at ? { start: at.getStart(sourceFile), end: at.end } : { start: at.start, end: at.end };
+
+  const listenersByKind: { id: string; listener: NodeListener }[][] = [];
+  const walkEnds: { id: string; listener: () => void }[] = [];
+
+  const guarded = (id: string, run: () => void): void => {
+    if (failed.has(id)) return;
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof WalkCancelled) throw error;
+      failed.add(id);
+      failures.push({ id, error });
+    }
+  };
+
+  for (const pattern of patterns) {
+    const context: DetectorContext = {
+      sourceFile,
+      ancestors,
+      report(at, alsoHoverOn) {
+        const span = toSpan(at);
+        findings.push(
+          alsoHoverOn && alsoHoverOn.length > 0
+            ? { id: pattern.id, span, alsoHoverOn: alsoHoverOn.map(toSpan) }
+            : { id: pattern.id, span },
+        );
+      },
+    };
+    let listeners: Listeners = {};
+    guarded(pattern.id, () => {
+      listeners = pattern.create(context);
+    });
+    for (const key of Object.keys(listeners)) {
+      if (key === 'onWalkEnd') {
+        walkEnds.push({ id: pattern.id, listener: listeners.onWalkEnd! });
+        continue;
+      }
+      const kind = Number(key) as ts.SyntaxKind;
+      (listenersByKind[kind] ??= []).push({ id: pattern.id, listener: listeners[kind]! });
+    }
+  }
+
+  let visited = 0;
+  const visit = (node: ts.Node): void => {
+    if (++visited % CANCELLATION_CHECK_INTERVAL === 0 && token?.isCancellationRequested) {
+      throw new WalkCancelled();
+    }
+    const listeners = listenersByKind[node.kind];
+    if (listeners) {
+      // Inline rather than through `guarded`: this loop runs for every node, so no closure here.
+      for (const { id, listener } of listeners) {
+        if (failed.has(id)) continue;
+        try {
+          listener(node);
+        } catch (error) {
+          if (error instanceof WalkCancelled) throw error;
+          failed.add(id);
+          failures.push({ id, error });
+        }
+      }
+    }
+    ancestors.push(node);
+    ts.forEachChild(node, visit);
+    ancestors.pop();
+  };
+  visit(sourceFile);
+  for (const { id, listener } of walkEnds) guarded(id, listener);
+
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { findings, failures };
+}

@@ -1,0 +1,57 @@
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The options every example, snippet and fixed output is type-checked with. */
+export const CHECK_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.esnext.d.ts'],
+  types: ['node'],
+  jsx: ts.JsxEmit.Preserve,
+  noEmit: true,
+  skipLibCheck: true,
+  // Each example, snippet and fixed output is its own module, as it would be in a project.
+  moduleDetection: ts.ModuleDetectionKind.Force,
+};
+
+export interface CheckedFile {
+  readonly name: string;
+  readonly errors: readonly string[];
+}
+
+/**
+ * Type-checks in-memory modules as one program, resolving `node:*` and packages from this repo's
+ * node_modules. `files` maps a file name (e.g. `generator.ts`) to its text.
+ */
+export function typeCheck(files: ReadonlyMap<string, string>, options: ts.CompilerOptions = CHECK_OPTIONS): CheckedFile[] {
+  const dir = path.join(ROOT, '.virtual-examples');
+  const virtual = new Map([...files].map(([name, text]) => [path.join(dir, name), text]));
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    const text = virtual.get(path.resolve(fileName));
+    return text === undefined
+      ? getSourceFile.call(host, fileName, languageVersion, ...rest)
+      : ts.createSourceFile(fileName, text, languageVersion, true);
+  };
+  host.fileExists = (fileName) => virtual.has(path.resolve(fileName)) || fileExists.call(host, fileName);
+  host.readFile = (fileName) => virtual.get(path.resolve(fileName)) ?? readFile.call(host, fileName);
+  const program = ts.createProgram([...virtual.keys()], options, host);
+  const global = program.getGlobalDiagnostics().map(format);
+  return [...virtual.keys()].map((fileName) => {
+    const sourceFile = program.getSourceFile(fileName)!;
+    const errors = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)].map(format);
+    return { name: path.basename(fileName), errors: [...global, ...errors] };
+  });
+}
+
+function format(diagnostic: ts.Diagnostic): string {
+  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+  if (!diagnostic.file || diagnostic.start === undefined) return `TS${diagnostic.code}: ${message}`;
+  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  return `${line + 1}:${character + 1} TS${diagnostic.code}: ${message}`;
+}
