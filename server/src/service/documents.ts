@@ -1,7 +1,8 @@
 import * as ts from 'typescript';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { LANGUAGE_IDS } from '../languages';
 
-const SCRIPT_KIND_BY_LANGUAGE: Readonly<Record<string, ts.ScriptKind>> = {
+const SCRIPT_KIND_BY_LANGUAGE: Readonly<Record<(typeof LANGUAGE_IDS)[number], ts.ScriptKind>> = {
   typescript: ts.ScriptKind.TS,
   typescriptreact: ts.ScriptKind.TSX,
   javascript: ts.ScriptKind.JS,
@@ -19,7 +20,7 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.jsx': 'javascriptreact',
 };
 
-export const SUPPORTED_LANGUAGES: readonly string[] = Object.keys(SCRIPT_KIND_BY_LANGUAGE);
+export const SUPPORTED_LANGUAGES: readonly string[] = LANGUAGE_IDS;
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(LANGUAGE_BY_EXTENSION);
 
 /** The language id for a file name, or undefined when Pattern Lens does not read that kind of file. */
@@ -35,7 +36,7 @@ export function parse(document: TextDocument): ts.SourceFile {
     // JSDoc is irrelevant to every detector and parsing it costs time on every keystroke.
     { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
     /* setParentNodes */ false,
-    SCRIPT_KIND_BY_LANGUAGE[document.languageId] ?? ts.ScriptKind.TS,
+    SCRIPT_KIND_BY_LANGUAGE[document.languageId as (typeof LANGUAGE_IDS)[number]] ?? ts.ScriptKind.TS,
   );
 }
 

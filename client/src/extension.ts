@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LANGUAGE_IDS } from '../../server/src/languages';
+import { COMMANDS, HOVER_LINK_COMMANDS } from '../../server/src/service/commands';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGE_IDS.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: { configurationSection: 'patternLens' },
+    // Hover links may run our own commands and nothing else.
+    markdown: { isTrusted: { enabledCommands: [...HOVER_LINK_COMMANDS] }, supportHtml: false },
+  };
+  client = new LanguageClient('patternLens', 'Pattern Lens', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    client,
+    vscode.commands.registerCommand(COMMANDS.mutePattern, (id: unknown) => mutePattern(id)),
+    vscode.commands.registerCommand(COMMANDS.resetMutedPatterns, () => resetMutedPatterns()),
+  );
+
+  // Not awaited: activation stays instant while the server starts in its own process.
+  client.start().catch((error: unknown) => {
+    void vscode.window.showErrorMessage(`Pattern Lens could not start its language server: ${String(error)}`);
+  });
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
+
+const PATTERN_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+async function mutePattern(id: unknown): Promise<void> {
+  if (typeof id !== 'string' || !PATTERN_ID.test(id)) return;
+  const settings = vscode.workspace.getConfiguration('patternLens');
+  const muted = settings.get<string[]>('patterns.muted', []);
+  if (!muted.includes(id)) {
+    await settings.update('patterns.muted', [...muted, id], vscode.ConfigurationTarget.Global);
+  }
+  void vscode.window.showInformationMessage(
+    `Pattern Lens: hovers for "${id}" are muted. Run "Pattern Lens: Reset Muted Patterns" to bring them back.`,
+  );
+}
+
+async function resetMutedPatterns(): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('patternLens')
+    .update('patterns.muted', undefined, vscode.ConfigurationTarget.Global);
+  void vscode.window.showInformationMessage('Pattern Lens: every pattern shows its hover again.');
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Hover,
+  type InitializeResult,
+  type Position,
+  type ProtocolConnection,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { PATTERNS_REQUEST, type PatternOccurrence } from '../../server/src/protocol';
+
+export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** A language client for tests: the bundled server over stdio, as any LSP editor would start it. */
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly process: ChildProcessWithoutNullStreams;
+  /** What the server reads as the `patternLens` section when it pulls configuration. */
+  settings: unknown = {};
+  readonly stderr: string[] = [];
+  private onConfigurationPulled: (() => void) | undefined;
+
+  private constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.process.stdout),
+      new StreamMessageWriter(this.process.stdin),
+    );
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
+      setImmediate(() => this.onConfigurationPulled?.());
+      return params.items.map((item) => (item.section === 'patternLens' ? this.settings : null));
+    });
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.listen();
+  }
+
+  static async start(settings: unknown = {}): Promise<{ client: TestClient; initialize: InitializeResult }> {
+    const client = new TestClient();
+    client.settings = settings;
+    const initialize = await client.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },
+      },
+    });
+    await client.connection.sendNotification(InitializedNotification.type, {});
+    return { client, initialize };
+  }
+
+  /** Sends new settings the way VS Code does (a change notification, then the server pulls them). */
+  async configure(settings: unknown): Promise<void> {
+    this.settings = settings;
+    const pulled = new Promise<void>((resolve) => (this.onConfigurationPulled = resolve));
+    await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await pulled;
+  }
+
+  async open(uri: string, text: string, languageId = 'typescript', version = 1): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+  }
+
+  async change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  patterns(uri: string): Promise<PatternOccurrence[]> {
+    return this.connection.sendRequest(PATTERNS_REQUEST, { uri });
+  }
+
+  async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.process.once('exit', resolve));
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    const code = await exited;
+    this.connection.dispose();
+    return code;
+  }
+}
+
+/** The position of the first occurrence of `needle` in `text` (plus `delta` characters). */
+export function positionOf(text: string, needle: string, delta = 0): Position {
+  const offset = text.indexOf(needle);
+  if (offset < 0) throw new Error(`${needle} not in text`);
+  const before = text.slice(0, offset + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
