@@ -2,9 +2,13 @@
  * The language server: LSP wiring only. Every answer comes from PatternLensService. Runs inside
  * VS Code (IPC) and standalone for other editors: `node dist/server.js --stdio`.
  */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
@@ -12,26 +16,42 @@ import {
   type CancellationToken,
 } from 'vscode-languageserver/node';
 import { PATTERNS_REQUEST, type PatternsParams } from './protocol';
-import { PatternLensService, WalkCancelled } from './service';
+import { FIX_ALL_KIND, PatternLensService, WalkCancelled } from './service';
+
+/** Diagnostics are published this long after the last edit, so a burst of keystrokes is one walk. */
+const PUBLISH_DELAY_MS = 60;
 
 const connection = createConnection(ProposedFeatures.all);
-const service = new PatternLensService();
+const rulesDocs = path.join(__dirname, '..', 'docs', 'rules');
+const service = new PatternLensService({
+  onDetectorFailure: (uri, id, error) =>
+    connection.console.error(`Pattern Lens: the ${id} detector failed on ${uri} and was skipped: ${error instanceof Error ? error.stack : String(error)}`),
+  ruleDocsUri: (id) => pathToFileURL(path.join(rulesDocs, `${id}.md`)).href,
+});
 let canPullConfiguration = false;
+let canWatchFiles = false;
 
 connection.onInitialize((params) => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) service.configure(initial);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
     },
     serverInfo: { name: 'Pattern Lens' },
   };
 });
 
 connection.onInitialized(async () => {
+  if (canWatchFiles) {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/pattern-lens.json' }, { globPattern: '**/package.json' }],
+    });
+  }
   if (!canPullConfiguration) return;
   await connection.client.register(DidChangeConfigurationNotification.type, { section: 'patternLens' });
   await pullSettings();
@@ -40,6 +60,12 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async (change) => {
   if (canPullConfiguration) await pullSettings();
   else service.configure((change.settings as { patternLens?: unknown } | undefined)?.patternLens);
+  republishAll();
+});
+
+connection.onDidChangeWatchedFiles(() => {
+  service.configFilesChanged();
+  republishAll();
 });
 
 async function pullSettings(): Promise<void> {
@@ -50,20 +76,59 @@ async function pullSettings(): Promise<void> {
   }
 }
 
+// ── Documents and diagnostics ──────────────────────────────────────────────────────────────────────
+
+const pendingPublishes = new Map<string, NodeJS.Timeout>();
+const openUris = new Set<string>();
+
+function schedulePublish(uri: string): void {
+  clearTimeout(pendingPublishes.get(uri));
+  pendingPublishes.set(
+    uri,
+    setTimeout(() => {
+      pendingPublishes.delete(uri);
+      publish(uri);
+    }, PUBLISH_DELAY_MS),
+  );
+}
+
+function publish(uri: string): void {
+  const version = service.version(uri);
+  if (version === undefined) return;
+  const diagnostics = service.diagnostics(uri);
+  void connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+function republishAll(): void {
+  for (const uri of openUris) schedulePublish(uri);
+}
+
 connection.onDidOpenTextDocument(({ textDocument: { uri, languageId, version, text } }) => {
-  service.open(uri, languageId, version, text);
+  if (!service.open(uri, languageId, version, text)) return;
+  openUris.add(uri);
+  schedulePublish(uri);
 });
 connection.onDidChangeTextDocument(({ textDocument: { uri, version }, contentChanges }) => {
+  if (!service.isOpen(uri)) return;
   service.change(uri, version, contentChanges);
+  schedulePublish(uri);
 });
-connection.onDidCloseTextDocument(({ textDocument: { uri } }) => service.close(uri));
+connection.onDidCloseTextDocument(({ textDocument: { uri } }) => {
+  if (!openUris.delete(uri)) return;
+  clearTimeout(pendingPublishes.get(uri));
+  pendingPublishes.delete(uri);
+  service.close(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
 
-connection.onHover(({ textDocument, position }, token) =>
-  answer(token, () => service.hover(textDocument.uri, position, token)),
+// ── Requests ───────────────────────────────────────────────────────────────────────────────────────
+
+connection.onHover(({ textDocument, position }, token) => answer(token, () => service.hover(textDocument.uri, position, token)));
+connection.onRequest(PATTERNS_REQUEST, (params: PatternsParams, token) => answer(token, () => service.patterns(params.uri, token)));
+connection.onCodeAction(({ textDocument, range, context }, token) =>
+  answer(token, () => service.codeActions(textDocument.uri, range, context.diagnostics, context.only, token)),
 );
-connection.onRequest(PATTERNS_REQUEST, (params: PatternsParams, token) =>
-  answer(token, () => service.patterns(params.uri, token)),
-);
+connection.onCodeActionResolve((action) => service.resolveCodeAction(action));
 
 /** Runs a request; a cancelled analysis answers with LSP's RequestCancelled, as the protocol asks. */
 function answer<T>(token: CancellationToken, compute: () => T): T | ResponseError<void> {

@@ -105,3 +105,73 @@ export interface PatternDefinition {
   /** Called once per walk; returns the listeners that report this pattern. */
   create(context: DetectorContext): Listeners;
 }
+
+// ── Gotcha rules (CATALOG.md section 2) ────────────────────────────────────────────────────────────
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A rule's finding: what goes wrong, where, and which of the rule's fixes apply. Plain data. */
+export interface Problem {
+  readonly id: string;
+  readonly span: Span;
+  readonly message: string;
+  /** Ids of the rule's fixes that apply here; each is computed only when asked for. */
+  readonly fixes: readonly string[];
+}
+
+export interface ProblemReport {
+  /** Where the squiggle goes. */
+  readonly at: ts.Node | Span;
+  /** What goes wrong at run time, naming the variable involved. */
+  readonly message: string;
+  readonly fixes?: readonly string[];
+}
+
+export interface RuleContext {
+  readonly sourceFile: ts.SourceFile;
+  readonly ancestors: readonly ts.Node[];
+  /** Present for rules that need types (`requiresTypes`), which run in the second phase. */
+  readonly checker?: ts.TypeChecker;
+  report(problem: ProblemReport): void;
+}
+
+/** The edits a fix makes, built by `edits/EditBuilder`. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export interface FixDefinition {
+  readonly id: string;
+  /** The action's title; says what changes, and says so plainly when behaviour may change. */
+  readonly title: string;
+  /** Safe fixes keep behaviour and are applied by fix-all; the others only one at a time, by choice. */
+  readonly safe: boolean;
+  /**
+   * Builds the edits for the problem at `span` in `sourceFile` (the tree of the same document version
+   * the problem was found in). Returns no edits when the fix cannot be made safely after all.
+   */
+  doChange(sourceFile: ts.SourceFile, span: Span): readonly TextEdit[];
+}
+
+export interface RuleDefinition {
+  readonly id: string;
+  readonly kind: 'gotcha';
+  readonly category: Category;
+  readonly seeds: readonly string[];
+  readonly defaultSeverity: Severity;
+  /**
+   * For a gotcha: `what` is what goes wrong at run time, `when` when it bites, `whenNot` what the rule
+   * deliberately leaves alone, `pitfall` what to watch for when fixing it.
+   */
+  readonly prose: Prose;
+  readonly python: PythonCounterpart;
+  /** Tested: each incorrect example reports this rule and nothing else; each correct one reports nothing. */
+  readonly examples: { readonly incorrect: readonly string[]; readonly correct: readonly string[] };
+  readonly links: readonly DocLink[];
+  readonly fixes?: readonly FixDefinition[];
+  /** Rules that need the type checker run in the second, debounced phase. */
+  readonly requiresTypes?: boolean;
+  create(context: RuleContext): Listeners;
+}

@@ -1,29 +1,36 @@
 import type * as ts from 'typescript';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { PATTERNS } from '../patterns';
-import type { Finding, PatternDefinition } from '../patterns/types';
-import { walk, type CancellationToken, type WalkResult } from './walk';
+import type { Finding } from '../patterns/types';
+import { RULES } from '../rules';
+import { walk, type CancellationToken, type Detector, type WalkResult } from './walk';
+
+/** Everything the first, syntactic phase runs: every pattern and every rule that needs no types. */
+export const SYNTACTIC_DETECTORS: readonly Detector[] = [...PATTERNS, ...RULES.filter((rule) => !rule.requiresTypes)];
+export const SYNTACTIC_RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((rule) => !rule.requiresTypes).map((rule) => rule.id));
 
 export interface Analysis extends WalkResult {
   readonly uri: string;
   readonly version: number;
 }
 
-/** The findings of one walk over a syntax tree, with every registered pattern unless told otherwise. */
+/** The findings and problems of one walk over a syntax tree. */
 export function analyzeSourceFile(
   sourceFile: ts.SourceFile,
   token?: CancellationToken,
-  patterns: readonly PatternDefinition[] = PATTERNS,
+  detectors: readonly Detector[] = SYNTACTIC_DETECTORS,
 ): WalkResult {
-  return walk(sourceFile, patterns, token);
+  return walk(sourceFile, detectors, token);
 }
 
 /**
- * Keeps the analysis of each document's latest version, so hovers, the patterns list and (later)
- * diagnostics all read one walk's results.
+ * Keeps the analysis of each document's latest version, so hovers, the patterns list, diagnostics
+ * and code actions all read one walk's results.
  */
 export class AnalysisCache {
   private readonly byUri = new Map<string, Analysis>();
+
+  constructor(private readonly onFailure?: (uri: string, id: string, error: unknown) => void) {}
 
   get(document: TextDocument, sourceFile: () => ts.SourceFile, token?: CancellationToken): Analysis {
     const cached = this.byUri.get(document.uri);
@@ -33,6 +40,7 @@ export class AnalysisCache {
       version: document.version,
       ...analyzeSourceFile(sourceFile(), token),
     };
+    for (const { id, error } of analysis.failures) this.onFailure?.(document.uri, id, error);
     this.byUri.set(document.uri, analysis);
     return analysis;
   }

@@ -1,14 +1,25 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import type { Hover, Position } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { PatternOccurrence } from '../protocol';
-import { AnalysisCache, type Analysis } from './analyze';
+import { AnalysisCache, SYNTACTIC_RULE_IDS, type Analysis } from './analyze';
+import { fixAll, quickFixes, resolveQuickFix } from './codeActions';
+import { ProjectConfigs } from './config';
+import { ruleLevel, toDiagnostics } from './diagnostics';
 import { DocumentStore, SUPPORTED_LANGUAGES } from './documents';
 import { hoverAt } from './hover';
-import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, type RuleLevel, type Settings } from './settings';
 import type { CancellationToken } from './walk';
 
+export { FIX_ALL_KIND } from './codeActions';
 export { WalkCancelled } from './walk';
 export type { Settings } from './settings';
+
+export interface ServiceOptions {
+  /** Called when a detector throws: the walk goes on without it. */
+  readonly onDetectorFailure?: (uri: string, id: string, error: unknown) => void;
+  /** Where a rule's documentation lives, for a diagnostic's `codeDescription`. */
+  readonly ruleDocsUri?: (id: string) => string | undefined;
+}
 
 /**
  * The engine as the language server uses it: open documents, their cached analyses, and the
@@ -16,8 +27,13 @@ export type { Settings } from './settings';
  */
 export class PatternLensService {
   private readonly documents = new DocumentStore();
-  private readonly analyses = new AnalysisCache();
+  private readonly analyses: AnalysisCache;
+  private readonly configs = new ProjectConfigs();
   private currentSettings: Settings = DEFAULT_SETTINGS;
+
+  constructor(private readonly options: ServiceOptions = {}) {
+    this.analyses = new AnalysisCache(options.onDetectorFailure);
+  }
 
   get settings(): Settings {
     return this.currentSettings;
@@ -25,6 +41,11 @@ export class PatternLensService {
 
   configure(raw: unknown): void {
     this.currentSettings = normalizeSettings(raw);
+  }
+
+  /** Forgets cached project config files, after one of them changed. */
+  configFilesChanged(): void {
+    this.configs.clear();
   }
 
   /** Opens a document; returns false (and keeps nothing) for languages Pattern Lens does not read. */
@@ -41,6 +62,14 @@ export class PatternLensService {
   close(uri: string): void {
     this.documents.close(uri);
     this.analyses.delete(uri);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.documents.document(uri) !== undefined;
+  }
+
+  version(uri: string): number | undefined {
+    return this.documents.document(uri)?.version;
   }
 
   /** The analysis of the document's current version (one walk per version). Throws WalkCancelled. */
@@ -71,5 +100,52 @@ export class PatternLensService {
       id,
       range: { start: document.positionAt(span.start), end: document.positionAt(span.end) },
     }));
+  }
+
+  /** A rule's level for a document: editor settings, then the project's config file, then the default. */
+  levelOf(uri: string, id: string): RuleLevel {
+    return ruleLevel(id, [this.currentSettings.rules, this.configs.forFile(fileNameOf(uri)).rules]);
+  }
+
+  /** The syntactic phase's diagnostics of the document's current version. */
+  diagnostics(uri: string, token?: CancellationToken): Diagnostic[] {
+    const analysis = this.analysis(uri, token);
+    const document = this.documents.document(uri);
+    if (!analysis || !document) return [];
+    return toDiagnostics(document, analysis.problems, {
+      levelOf: (id) => this.levelOf(uri, id),
+      ranRules: SYNTACTIC_RULE_IDS,
+      docsUri: this.options.ruleDocsUri,
+    });
+  }
+
+  /** Quick fixes for the given diagnostics, and fix-all when asked for; edits come on resolve. */
+  codeActions(uri: string, _range: Range, diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, token?: CancellationToken): CodeAction[] {
+    const document = this.documents.document(uri);
+    if (!document) return [];
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    const actions: CodeAction[] = wants('quickfix') ? quickFixes(document, diagnostics) : [];
+    if (only?.some((o) => wants(o) && (o === 'source' || o.startsWith('source.fixAll')))) {
+      const analysis = this.analysis(uri, token)!;
+      const problems = analysis.problems.filter((p) => this.levelOf(uri, p.id) !== 'off');
+      const all = fixAll(document, this.documents.parsed(uri)!.sourceFile, problems);
+      if (all) actions.push(all);
+    }
+    return actions;
+  }
+
+  resolveCodeAction(action: CodeAction): CodeAction {
+    const uri = (action.data as { uri?: unknown } | undefined)?.uri;
+    if (typeof uri !== 'string') return action;
+    const parsed = this.documents.parsed(uri);
+    return parsed ? resolveQuickFix(action, parsed.document, parsed.sourceFile) : action;
+  }
+}
+
+function fileNameOf(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : '/';
+  } catch {
+    return '/';
   }
 }

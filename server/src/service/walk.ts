@@ -1,5 +1,15 @@
 import * as ts from 'typescript';
-import type { DetectorContext, Finding, Listeners, NodeListener, PatternDefinition, Span } from '../patterns/types';
+import type {
+  DetectorContext,
+  Finding,
+  Listeners,
+  NodeListener,
+  PatternDefinition,
+  Problem,
+  RuleContext,
+  RuleDefinition,
+  Span,
+} from '../patterns/types';
 
 export interface CancellationToken {
   readonly isCancellationRequested: boolean;
@@ -13,23 +23,31 @@ export class WalkCancelled extends Error {
 }
 
 export interface WalkResult {
+  /** Pattern occurrences, sorted by position. */
   readonly findings: Finding[];
+  /** Gotcha rule problems, sorted by position. */
+  readonly problems: Problem[];
   /** Detectors that threw, with the error: the walk goes on without them. */
   readonly failures: { readonly id: string; readonly error: unknown }[];
 }
 
 const CANCELLATION_CHECK_INTERVAL = 1024;
 
+export type Detector = PatternDefinition | RuleDefinition;
+
 /**
- * Runs every pattern's listeners in a single depth-first traversal of `sourceFile`.
+ * Runs the listeners of every pattern and rule in a single depth-first traversal of `sourceFile`.
  * A detector that throws is dropped for the rest of this walk and reported in `failures`.
+ * `checker` is given in the type-aware phase, to the rules that require types.
  */
 export function walk(
   sourceFile: ts.SourceFile,
-  patterns: readonly PatternDefinition[],
+  detectors: readonly Detector[],
   token?: CancellationToken,
+  checker?: ts.TypeChecker,
 ): WalkResult {
   const findings: Finding[] = [];
+  const problems: Problem[] = [];
   const failures: { id: string; error: unknown }[] = [];
   const ancestors: ts.Node[] = [];
   const failed = new Set<string>();
@@ -51,30 +69,35 @@ export function walk(
     }
   };
 
-  for (const pattern of patterns) {
-    const context: DetectorContext = {
-      sourceFile,
-      ancestors,
-      report(at, alsoHoverOn) {
-        const span = toSpan(at);
-        findings.push(
-          alsoHoverOn && alsoHoverOn.length > 0
-            ? { id: pattern.id, span, alsoHoverOn: alsoHoverOn.map(toSpan) }
-            : { id: pattern.id, span },
-        );
-      },
-    };
+  const patternContext = (id: string): DetectorContext => ({
+    sourceFile,
+    ancestors,
+    report(at, alsoHoverOn) {
+      const span = toSpan(at);
+      findings.push(alsoHoverOn && alsoHoverOn.length > 0 ? { id, span, alsoHoverOn: alsoHoverOn.map(toSpan) } : { id, span });
+    },
+  });
+  const ruleContext = (id: string): RuleContext => ({
+    sourceFile,
+    ancestors,
+    checker,
+    report({ at, message, fixes = [] }) {
+      problems.push({ id, span: toSpan(at), message, fixes });
+    },
+  });
+
+  for (const detector of detectors) {
     let listeners: Listeners = {};
-    guarded(pattern.id, () => {
-      listeners = pattern.create(context);
+    guarded(detector.id, () => {
+      listeners = detector.kind === 'pattern' ? detector.create(patternContext(detector.id)) : detector.create(ruleContext(detector.id));
     });
     for (const key of Object.keys(listeners)) {
       if (key === 'onWalkEnd') {
-        walkEnds.push({ id: pattern.id, listener: listeners.onWalkEnd! });
+        walkEnds.push({ id: detector.id, listener: listeners.onWalkEnd! });
         continue;
       }
       const kind = Number(key) as ts.SyntaxKind;
-      (listenersByKind[kind] ??= []).push({ id: pattern.id, listener: listeners[kind]! });
+      (listenersByKind[kind] ??= []).push({ id: detector.id, listener: listeners[kind]! });
     }
   }
 
@@ -104,6 +127,8 @@ export function walk(
   visit(sourceFile);
   for (const { id, listener } of walkEnds) guarded(id, listener);
 
-  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { findings, failures };
+  const byPosition = (a: { span: Span }, b: { span: Span }) => a.span.start - b.span.start || a.span.end - b.span.end;
+  findings.sort(byPosition);
+  problems.sort(byPosition);
+  return { findings, problems, failures };
 }
