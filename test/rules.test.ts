@@ -9,8 +9,9 @@ import type { Problem, RuleDefinition, TextEdit } from '../server/src/patterns/t
 import { RULES } from '../server/src/rules';
 import { analyzeSourceFile } from '../server/src/service/analyze';
 import { parse } from '../server/src/service/documents';
+import { walk } from '../server/src/service/walk';
 import { FIXTURES, listFiles, readFixture, type ExpectedFinding } from './support/fixtures';
-import { typeCheck } from './support/typecheck';
+import { programFor, typeCheck } from './support/typecheck';
 
 /**
  * Per rule, `test/fixtures/rules/<id>/`: `invalid-*` files mark every problem they expect, and for each
@@ -31,7 +32,7 @@ for (const rule of RULES) {
     for (const file of files) {
       const fixture = readFixture(file);
       const sourceFile = parse(fixture.document);
-      const problems = problemsOf(rule, sourceFile);
+      const problems = problemsOf([rule], sourceFile);
       const isValid = path.basename(file).startsWith('valid-');
 
       test(`${fixture.name}: problems are exactly the marked ones`, () => {
@@ -70,11 +71,11 @@ describe('rule examples', () => {
     test(`${rule.id}: each incorrect example reports it and nothing else; each correct one reports nothing`, () => {
       assert.ok(rule.examples.incorrect.length > 0 && rule.examples.correct.length > 0);
       for (const example of rule.examples.incorrect) {
-        const ids = new Set(problemsOf(undefined, parse(TextDocument.create('file:///example.ts', 'typescript', 1, example))).map((p) => p.id));
+        const ids = new Set(problemsOf(RULES, parse(TextDocument.create('file:///example.ts', 'typescript', 1, example))).map((p) => p.id));
         assert.deepEqual([...ids], [rule.id], example);
       }
       for (const example of rule.examples.correct) {
-        assert.deepEqual(problemsOf(undefined, parse(TextDocument.create('file:///example.ts', 'typescript', 1, example))), [], example);
+        assert.deepEqual(problemsOf(RULES, parse(TextDocument.create('file:///example.ts', 'typescript', 1, example))), [], example);
       }
     });
   }
@@ -87,11 +88,23 @@ describe('rule examples', () => {
   });
 });
 
-/** Problems of one rule (or of every syntactic rule), with no detector failing. */
-function problemsOf(rule: RuleDefinition | undefined, sourceFile: ts.SourceFile): Problem[] {
-  const { problems, failures } = rule ? analyzeSourceFile(sourceFile, undefined, [rule]) : analyzeSourceFile(sourceFile);
-  assert.deepEqual(failures, []);
-  return problems;
+/**
+ * The problems `rules` report in a file, with no detector failing: syntactic rules over the parsed tree,
+ * type-aware ones over the same text in a program (strict, lib esnext, Node types) with its checker.
+ */
+function problemsOf(rules: readonly RuleDefinition[], sourceFile: ts.SourceFile): Problem[] {
+  const syntactic = analyzeSourceFile(sourceFile, undefined, rules.filter((r) => !r.requiresTypes));
+  const typed = rules.filter((r) => r.requiresTypes);
+  let typeAware: Problem[] = [];
+  if (typed.length > 0) {
+    const name = `fixture${path.extname(sourceFile.fileName) || '.ts'}`;
+    const { program, sourceFile: programFile } = programFor(new Map([[name, sourceFile.text]]));
+    const result = walk(programFile(name), typed, undefined, program.getTypeChecker());
+    assert.deepEqual(result.failures, []);
+    typeAware = result.problems;
+  }
+  assert.deepEqual(syntactic.failures, []);
+  return [...syntactic.problems, ...typeAware].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }
 
 function combinedEdits(sourceFile: ts.SourceFile, problems: readonly Problem[], edits: (p: Problem) => readonly TextEdit[]): TextEdit[] {

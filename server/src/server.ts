@@ -20,6 +20,8 @@ import { FIX_ALL_KIND, PatternLensService, WalkCancelled } from './service';
 
 /** Diagnostics are published this long after the last edit, so a burst of keystrokes is one walk. */
 const PUBLISH_DELAY_MS = 60;
+/** The type-aware phase waits for a pause in typing this long after the syntactic publish. */
+const TYPE_AWARE_DELAY_MS = 400;
 
 const connection = createConnection(ProposedFeatures.all);
 const rulesDocs = path.join(__dirname, '..', 'docs', 'rules');
@@ -27,6 +29,7 @@ const service = new PatternLensService({
   onDetectorFailure: (uri, id, error) =>
     connection.console.error(`Pattern Lens: the ${id} detector failed on ${uri} and was skipped: ${error instanceof Error ? error.stack : String(error)}`),
   ruleDocsUri: (id) => pathToFileURL(path.join(rulesDocs, `${id}.md`)).href,
+  log: (message) => connection.console.warn(message),
 });
 let canPullConfiguration = false;
 let canWatchFiles = false;
@@ -49,7 +52,7 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   if (canWatchFiles) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/pattern-lens.json' }, { globPattern: '**/package.json' }],
+      watchers: [{ globPattern: '**/pattern-lens.json' }, { globPattern: '**/package.json' }, { globPattern: '**/tsconfig*.json' }],
     });
   }
   if (!canPullConfiguration) return;
@@ -81,22 +84,39 @@ async function pullSettings(): Promise<void> {
 const pendingPublishes = new Map<string, NodeJS.Timeout>();
 const openUris = new Set<string>();
 
+/** Publishes the syntactic phase soon, then the type-aware phase after a pause; a new edit restarts both. */
 function schedulePublish(uri: string): void {
   clearTimeout(pendingPublishes.get(uri));
   pendingPublishes.set(
     uri,
     setTimeout(() => {
-      pendingPublishes.delete(uri);
-      publish(uri);
+      const version = service.version(uri);
+      if (version === undefined) return;
+      const diagnostics = guard(`checks of ${uri}`, () => service.diagnostics(uri));
+      if (diagnostics) void connection.sendDiagnostics({ uri, version, diagnostics });
+      if (!service.wantsTypeAwarePhase(uri)) return void pendingPublishes.delete(uri);
+      pendingPublishes.set(
+        uri,
+        setTimeout(() => {
+          pendingPublishes.delete(uri);
+          if (service.version(uri) !== version) return;
+          const diagnostics = guard(`type-aware checks of ${uri}`, () => service.fullDiagnostics(uri));
+          // A synchronous phase cannot be overtaken by an edit, but the check keeps that true if it ever yields.
+          if (diagnostics && service.version(uri) === version) void connection.sendDiagnostics({ uri, version, diagnostics });
+        }, TYPE_AWARE_DELAY_MS),
+      );
     }, PUBLISH_DELAY_MS),
   );
 }
 
-function publish(uri: string): void {
-  const version = service.version(uri);
-  if (version === undefined) return;
-  const diagnostics = service.diagnostics(uri);
-  void connection.sendDiagnostics({ uri, version, diagnostics });
+/** Runs work outside a request; a failure is logged and the server goes on. */
+function guard<T>(what: string, work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (error) {
+    connection.console.error(`Pattern Lens: ${what} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return undefined;
+  }
 }
 
 function republishAll(): void {

@@ -24,10 +24,10 @@ export interface CheckedFile {
 }
 
 /**
- * Type-checks in-memory modules as one program, resolving `node:*` and packages from this repo's
- * node_modules. `files` maps a file name (e.g. `generator.ts`) to its text.
+ * One program over in-memory modules, resolving `node:*` and packages from this repo's node_modules.
+ * `files` maps a file name (e.g. `generator.ts`) to its text; `sourceFile(name)` finds one again.
  */
-export function typeCheck(files: ReadonlyMap<string, string>, options: ts.CompilerOptions = CHECK_OPTIONS): CheckedFile[] {
+export function programFor(files: ReadonlyMap<string, string>, options: ts.CompilerOptions = CHECK_OPTIONS) {
   const dir = path.join(ROOT, '.virtual-examples');
   const virtual = new Map([...files].map(([name, text]) => [path.join(dir, name), text]));
   const host = ts.createCompilerHost(options);
@@ -41,8 +41,14 @@ export function typeCheck(files: ReadonlyMap<string, string>, options: ts.Compil
   host.fileExists = (fileName) => virtual.has(path.resolve(fileName)) || fileExists.call(host, fileName);
   host.readFile = (fileName) => virtual.get(path.resolve(fileName)) ?? readFile.call(host, fileName);
   const program = ts.createProgram([...virtual.keys()], options, host);
+  return { program, fileNames: [...virtual.keys()], sourceFile: (name: string) => program.getSourceFile(path.join(dir, name))! };
+}
+
+/** Type-checks in-memory modules as one program (see `programFor`). */
+export function typeCheck(files: ReadonlyMap<string, string>, options: ts.CompilerOptions = CHECK_OPTIONS): CheckedFile[] {
+  const { program, fileNames } = programFor(files, options);
   const global = program.getGlobalDiagnostics().map(format);
-  return [...virtual.keys()].map((fileName) => {
+  return fileNames.map((fileName) => {
     const sourceFile = program.getSourceFile(fileName)!;
     const errors = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)].map(format);
     return { name: path.basename(fileName), errors: [...global, ...errors] };

@@ -86,6 +86,11 @@ export class DocumentStore {
     this.entries.delete(uri);
   }
 
+  /** Every open document. */
+  all(): TextDocument[] {
+    return [...this.entries.values()].map((entry) => entry.document);
+  }
+
   document(uri: string): TextDocument | undefined {
     return this.entries.get(uri)?.document;
   }

@@ -1,6 +1,8 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { PatternOccurrence } from '../protocol';
+import { RULES } from '../rules';
+import type { Problem } from '../patterns/types';
 import { AnalysisCache, SYNTACTIC_RULE_IDS, type Analysis } from './analyze';
 import { fixAll, quickFixes, resolveQuickFix } from './codeActions';
 import { ProjectConfigs } from './config';
@@ -8,6 +10,7 @@ import { ruleLevel, toDiagnostics } from './diagnostics';
 import { DocumentStore, SUPPORTED_LANGUAGES } from './documents';
 import { hoverAt } from './hover';
 import { DEFAULT_SETTINGS, normalizeSettings, type RuleLevel, type Settings } from './settings';
+import { mergeProblems, TYPE_AWARE_RULES, TypeAwareProjects } from './typeAware';
 import type { CancellationToken } from './walk';
 
 export { FIX_ALL_KIND } from './codeActions';
@@ -19,7 +22,13 @@ export interface ServiceOptions {
   readonly onDetectorFailure?: (uri: string, id: string, error: unknown) => void;
   /** Where a rule's documentation lives, for a diagnostic's `codeDescription`. */
   readonly ruleDocsUri?: (id: string) => string | undefined;
+  readonly log?: (message: string) => void;
 }
+
+const ALL_RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
+/** Bounds of the type-aware phase: language services kept at once, and the heap above which it pauses. */
+const MAX_PROJECTS = 3;
+const MAX_HEAP_BYTES = 1.5 * 1024 ** 3;
 
 /**
  * The engine as the language server uses it: open documents, their cached analyses, and the
@@ -30,6 +39,9 @@ export class PatternLensService {
   private readonly analyses: AnalysisCache;
   private readonly configs = new ProjectConfigs();
   private currentSettings: Settings = DEFAULT_SETTINGS;
+  /** Built on the first type-aware request, never on start-up. */
+  private typeAware: TypeAwareProjects | undefined;
+  private readonly typeAwareProblems = new Map<string, { version: number; problems: Problem[] }>();
 
   constructor(private readonly options: ServiceOptions = {}) {
     this.analyses = new AnalysisCache(options.onDetectorFailure);
@@ -41,11 +53,20 @@ export class PatternLensService {
 
   configure(raw: unknown): void {
     this.currentSettings = normalizeSettings(raw);
+    if (!this.currentSettings.typeAware.enabled) this.dropTypeAware();
   }
 
-  /** Forgets cached project config files, after one of them changed. */
+  /** Forgets cached config files (Pattern Lens's and tsconfig files), after one of them changed. */
   configFilesChanged(): void {
     this.configs.clear();
+    this.typeAware?.reset();
+    this.typeAwareProblems.clear();
+  }
+
+  private dropTypeAware(): void {
+    this.typeAware?.reset();
+    this.typeAware = undefined;
+    this.typeAwareProblems.clear();
   }
 
   /** Opens a document; returns false (and keeps nothing) for languages Pattern Lens does not read. */
@@ -62,6 +83,8 @@ export class PatternLensService {
   close(uri: string): void {
     this.documents.close(uri);
     this.analyses.delete(uri);
+    this.typeAwareProblems.delete(uri);
+    this.typeAware?.closeFile(fileNameOf(uri));
   }
 
   isOpen(uri: string): boolean {
@@ -119,6 +142,38 @@ export class PatternLensService {
     });
   }
 
+  /** Whether a second, type-aware phase has anything to do for this document. */
+  wantsTypeAwarePhase(uri: string): boolean {
+    return (
+      this.currentSettings.typeAware.enabled &&
+      uri.startsWith('file:') &&
+      TYPE_AWARE_RULES.some((rule) => this.levelOf(uri, rule.id) !== 'off')
+    );
+  }
+
+  /**
+   * Both phases' diagnostics of the document's current version: the type-aware rules run against the
+   * document's tsconfig project (or the file alone). Undefined when that phase cannot run now.
+   */
+  fullDiagnostics(uri: string, token?: CancellationToken): Diagnostic[] | undefined {
+    const document = this.documents.document(uri);
+    const analysis = this.analysis(uri, token);
+    if (!document || !analysis || !this.wantsTypeAwarePhase(uri)) return undefined;
+    this.typeAware ??= new TypeAwareProjects({ maxProjects: MAX_PROJECTS, maxHeapBytes: MAX_HEAP_BYTES, log: this.options.log });
+    for (const open of this.documents.all()) {
+      if (open.uri.startsWith('file:')) this.typeAware.setOpenFile({ fileName: fileNameOf(open.uri), version: open.version, text: open.getText() });
+    }
+    const result = this.typeAware.problems(fileNameOf(uri), token ?? { isCancellationRequested: false });
+    if (!result) return undefined;
+    for (const { id, error } of result.failures) this.options.onDetectorFailure?.(uri, id, error);
+    this.typeAwareProblems.set(uri, { version: document.version, problems: result.problems });
+    return toDiagnostics(document, mergeProblems(analysis.problems, result.problems), {
+      levelOf: (id) => this.levelOf(uri, id),
+      ranRules: ALL_RULE_IDS,
+      docsUri: this.options.ruleDocsUri,
+    });
+  }
+
   /** Quick fixes for the given diagnostics, and fix-all when asked for; edits come on resolve. */
   codeActions(uri: string, _range: Range, diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, token?: CancellationToken): CodeAction[] {
     const document = this.documents.document(uri);
@@ -127,7 +182,10 @@ export class PatternLensService {
     const actions: CodeAction[] = wants('quickfix') ? quickFixes(document, diagnostics) : [];
     if (only?.some((o) => wants(o) && (o === 'source' || o.startsWith('source.fixAll')))) {
       const analysis = this.analysis(uri, token)!;
-      const problems = analysis.problems.filter((p) => this.levelOf(uri, p.id) !== 'off');
+      const typed = this.typeAwareProblems.get(uri);
+      const problems = mergeProblems(analysis.problems, typed?.version === document.version ? typed.problems : []).filter(
+        (p) => this.levelOf(uri, p.id) !== 'off',
+      );
       const all = fixAll(document, this.documents.parsed(uri)!.sourceFile, problems);
       if (all) actions.push(all);
     }
