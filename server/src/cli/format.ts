@@ -18,7 +18,12 @@ export interface TextOptions {
 
 /** The JSON format: version 1, stable. */
 export function formatJson(results: readonly FileResult[]): string {
-  return JSON.stringify({ version: 1, files: results }, null, 2);
+  const files = results.map(({ path, patterns, diagnostics }) => ({
+    path,
+    patterns,
+    diagnostics: diagnostics.map(({ id, severity, message, range }) => ({ id, severity, message, range })),
+  }));
+  return JSON.stringify({ version: 1, files }, null, 2);
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2, hint: 3 };
@@ -67,6 +72,11 @@ function summary(results: readonly FileResult[], paint: (style: 'bold', text: st
   return paint('bold', `${head}; ${plural(patterns, 'pattern')} found in ${plural(results.length, 'file')}.`);
 }
 
+/** A SARIF region: 1-based lines and columns, columns in UTF-16 code units like LSP's. */
+function region(range: DiagnosticReport['range']) {
+  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}
+
 const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 export interface RuleDescription {
@@ -101,25 +111,29 @@ export function formatSarif(
       {
         tool: { driver: { name: 'Pattern Lens', semanticVersion: tool.version, rules } },
         columnKind: 'utf16CodeUnits',
-        results: diagnostics.map((d) => ({
-          ruleId: d.id,
-          ruleIndex: ruleIds.indexOf(d.id),
-          level: SARIF_LEVEL[d.severity],
-          message: { text: d.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(d.path), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: d.range.start.line + 1,
-                  startColumn: d.range.start.character + 1,
-                  endLine: d.range.end.line + 1,
-                  endColumn: d.range.end.character + 1,
+        results: diagnostics.map((d) => {
+          const artifactLocation = { uri: encodeURI(d.path), uriBaseId: '%SRCROOT%' };
+          return {
+            ruleId: d.id,
+            ruleIndex: ruleIds.indexOf(d.id),
+            level: SARIF_LEVEL[d.severity],
+            message: { text: d.message },
+            locations: [{ physicalLocation: { artifactLocation, region: region(d.range) } }],
+            ...(d.fix && {
+              fixes: [
+                {
+                  description: { text: d.fix.title },
+                  artifactChanges: [
+                    {
+                      artifactLocation,
+                      replacements: d.fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+                    },
+                  ],
                 },
-              },
-            },
-          ],
-        })),
+              ],
+            }),
+          };
+        }),
       },
     ],
   };

@@ -3,19 +3,31 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../../package.json';
-import { checkDocument } from '../service/check';
+import { RULES_BY_ID } from '../rules';
+import { checkDocument, fixDocument, type CheckOptions } from '../service/check';
+import { ProjectConfigs } from '../service/config';
+import { ruleLevel } from '../service/diagnostics';
 import { languageOfFile } from '../service/documents';
+import { RULE_LEVELS, type RuleLevel } from '../service/settings';
+import { TypeAwareProjects } from '../service/typeAware';
 import { selectFiles } from './files';
-import { FORMATS, formatJson, formatSarif, formatText, type FileResult, type Format } from './format';
+import { FORMATS, formatJson, formatSarif, formatText, type FileResult, type Format, type RuleDescription } from './format';
 
 const USAGE = `Usage: pattern-lens check [paths...] [options]
+       pattern-lens fix [paths...] [options]
 
-Finds advanced TypeScript patterns and silent gotchas in .ts .tsx .mts .cts .js .jsx .mjs .cjs files.
-Directories are walked recursively, honouring .gitignore and skipping node_modules. Default path: .
+check  finds advanced TypeScript patterns and silent gotchas, and reports them.
+fix    applies every safe quick fix in place (fixes that could change behaviour are never applied).
+
+Reads .ts .tsx .mts .cts .js .jsx .mjs .cjs files. Directories are walked recursively, honouring
+.gitignore and skipping node_modules. Default path: . Rule levels come from the nearest
+pattern-lens.json (or the "patternLens" key of package.json), then from --rule.
 
 Options:
-  --format <text|json|sarif>  output format (default: text)
+  --format <text|json|sarif>  check's output format (default: text)
   --patterns                  text format: list every pattern found, not only problems
+  --rule <id>=<level>         set a rule's level: off, hint, info, warning, error (repeatable)
+  --no-type-aware             skip the rules that need type information (faster)
   --no-color                  plain text output (also when NO_COLOR is set or output is not a terminal)
   -h, --help                  show this help
   -v, --version               show the version
@@ -24,9 +36,16 @@ Exit status: 0 no error-level problem, 1 at least one, 2 bad usage or unreadable
 
 class UsageError extends Error {}
 
+interface Io {
+  readonly cwd: string;
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly isTTY: boolean;
+}
+
 /** Runs the CLI; returns the exit status. Output goes through `out` and `err`. */
-export function main(argv: readonly string[], io: { cwd: string; out: (s: string) => void; err: (s: string) => void; isTTY: boolean }): number {
-  let options: ReturnType<typeof parse>;
+export function main(argv: readonly string[], io: Io): number {
+  let options: Options;
   try {
     options = parse(argv);
   } catch (error) {
@@ -34,17 +53,14 @@ export function main(argv: readonly string[], io: { cwd: string; out: (s: string
     io.err(`pattern-lens: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (options.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (options.version) {
-    io.out(version);
-    return 0;
-  }
+  if (options.help) return io.out(USAGE), 0;
+  if (options.version) return io.out(version), 0;
 
   const { files, problems } = selectFiles(options.paths.length > 0 ? options.paths : ['.'], io.cwd);
+  const configs = new ProjectConfigs();
+  const typeAware = options.typeAware ? new TypeAwareProjects({ maxProjects: 4, maxHeapBytes: 3 * 1024 ** 3 }) : undefined;
   const results: FileResult[] = [];
+  let fixed = 0;
   for (const file of files) {
     const relative = path.relative(io.cwd, file).split(path.sep).join('/') || path.basename(file);
     let text: string;
@@ -58,34 +74,85 @@ export function main(argv: readonly string[], io: { cwd: string; out: (s: string
       io.err(`pattern-lens: ${relative}: skipped, it looks like a binary file`);
       continue;
     }
+    const config = configs.forFile(file);
+    if (config.error) problems.push(`${config.error} (its rule levels are ignored)`);
+    const checkOptions: CheckOptions = {
+      levelOf: (id) => ruleLevel(id, [options.rules, config.rules]),
+      typeAware,
+      fileName: file,
+    };
     const document = TextDocument.create(`file://${file}`, languageOfFile(file)!, 1, text);
-    results.push({ path: relative, ...checkDocument(document) });
+    if (options.command === 'fix') {
+      const output = fixDocument(document, checkOptions);
+      if (output !== undefined) {
+        fs.writeFileSync(file, output);
+        fixed++;
+        io.out(`fixed ${relative}`);
+      }
+      continue;
+    }
+    results.push({ path: relative, ...checkDocument(document, checkOptions) });
   }
 
-  io.out(render(options.format, results, { color: options.color && io.isTTY && !process.env.NO_COLOR, listPatterns: options.patterns }));
-  for (const problem of problems) io.err(`pattern-lens: ${problem}`);
+  if (options.command === 'fix') io.out(`${fixed} file${fixed === 1 ? '' : 's'} fixed.`);
+  else io.out(render(options.format, results, { color: options.color && io.isTTY && !process.env.NO_COLOR, listPatterns: options.patterns }));
+  for (const problem of [...new Set(problems)]) io.err(`pattern-lens: ${problem}`);
   if (problems.length > 0) return 2;
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 
-function parse(argv: readonly string[]) {
+interface Options {
+  readonly command: 'check' | 'fix';
+  readonly paths: readonly string[];
+  readonly format: Format;
+  readonly patterns: boolean;
+  readonly rules: Readonly<Record<string, RuleLevel>>;
+  readonly typeAware: boolean;
+  readonly color: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+function parse(argv: readonly string[]): Options {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
+    allowNegative: true,
     options: {
       format: { type: 'string', default: 'text' },
       patterns: { type: 'boolean', default: false },
+      rule: { type: 'string', multiple: true, default: [] },
+      'type-aware': { type: 'boolean', default: true },
       color: { type: 'boolean', default: true },
-      'no-color': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
   });
-  if (values.help || values.version) return { ...values, color: false, paths: [], format: 'text' as Format };
   const [command, ...paths] = positionals;
-  if (command !== 'check') throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
+  const base = { paths, patterns: values.patterns, typeAware: values['type-aware'], color: values.color, help: values.help, version: values.version };
+  if (values.help || values.version) return { ...base, command: 'check', format: 'text', rules: {} };
+  if (command !== 'check' && command !== 'fix') throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`unknown format '${values.format}' (use ${FORMATS.join(', ')})`);
-  return { ...values, color: values.color && !values['no-color'], paths, format: values.format as Format };
+  const rules: Record<string, RuleLevel> = {};
+  for (const setting of values.rule) {
+    const [id, level] = setting.split('=');
+    if (!id || !RULES_BY_ID.has(id)) throw new UsageError(`unknown rule '${id ?? setting}' in --rule ${setting}`);
+    if (!RULE_LEVELS.includes(level as RuleLevel)) throw new UsageError(`--rule ${setting}: the level must be one of ${RULE_LEVELS.join(', ')}`);
+    rules[id] = level as RuleLevel;
+  }
+  return { ...base, command, format: values.format as Format, rules };
+}
+
+function describeRule(id: string): RuleDescription | undefined {
+  const rule = RULES_BY_ID.get(id);
+  if (!rule) return undefined;
+  const fixes = (rule.fixes ?? []).map((f) => `- ${f.title}${f.safe ? ' (safe)' : ''}`).join('\n');
+  return {
+    id,
+    summary: rule.prose.summary,
+    help: [rule.prose.what, `When it bites: ${rule.prose.when}`, `Fixing it: ${rule.prose.pitfall}`, fixes].filter(Boolean).join('\n\n'),
+    helpUri: rule.links[0]?.url,
+  };
 }
 
 function render(format: Format, results: readonly FileResult[], textOptions: { color: boolean; listPatterns: boolean }): string {
@@ -93,7 +160,7 @@ function render(format: Format, results: readonly FileResult[], textOptions: { c
     case 'json':
       return formatJson(results);
     case 'sarif':
-      return formatSarif(results, { version, describeRule: () => undefined });
+      return formatSarif(results, { version, describeRule });
     case 'text':
       return formatText(results, textOptions);
   }
