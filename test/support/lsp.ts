@@ -11,8 +11,15 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  PublishDiagnosticsNotification,
+  type CodeAction,
+  type Diagnostic,
   type Hover,
   type InitializeResult,
+  type PublishDiagnosticsParams,
+  type Range,
   type Position,
   type ProtocolConnection,
   type TextDocumentContentChangeEvent,
@@ -29,6 +36,8 @@ export class TestClient {
   settings: unknown = {};
   readonly stderr: string[] = [];
   private onConfigurationPulled: (() => void) | undefined;
+  private readonly published = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
   private constructor() {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
@@ -43,6 +52,15 @@ export class TestClient {
     });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.published.set(params.uri, [...(this.published.get(params.uri) ?? []), params]);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && waiter.accept(params)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params);
+        }
+      }
+    });
     this.connection.listen();
   }
 
@@ -75,6 +93,30 @@ export class TestClient {
 
   async change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+  }
+
+  /**
+   * The next diagnostics published for `uri` that `accept` takes (default: any for `version`). Already
+   * received ones count, so a test never races the server.
+   */
+  diagnostics(uri: string, version?: number, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<Diagnostic[]> {
+    const matches = (p: PublishDiagnosticsParams) => (version === undefined || p.version === version) && accept(p);
+    const earlier = (this.published.get(uri) ?? []).find(matches);
+    if (earlier) return Promise.resolve(earlier.diagnostics);
+    return new Promise((resolve) => this.waiters.push({ uri, accept: matches, resolve: (p) => resolve(p.diagnostics) }));
+  }
+
+  /** Forgets diagnostics received so far (before waiting for a republish). */
+  forgetDiagnostics(uri: string): void {
+    this.published.delete(uri);
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only && { only }) } }) as Promise<CodeAction[]>;
+  }
+
+  resolve(action: CodeAction): Promise<CodeAction> {
+    return this.connection.sendRequest(CodeActionResolveRequest.type, action);
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {

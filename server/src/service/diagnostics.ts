@@ -76,5 +76,6 @@ export function toDiagnostics(document: TextDocument, problems: readonly Problem
       data: { start: directive.span.start, end: directive.span.end, fixes: [] } satisfies DiagnosticData,
     });
   }
-  return diagnostics;
+  const byPosition = (d: Diagnostic) => (d.data as DiagnosticData).start;
+  return diagnostics.sort((a, b) => byPosition(a) - byPosition(b));
 }

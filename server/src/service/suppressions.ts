@@ -22,7 +22,8 @@ export function findDirectives(text: string): Directive[] {
   for (let at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length)) {
     let lineStart = at;
     while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
-    const comment = ts.getLeadingCommentRanges(text, lineStart)?.find((c) => c.pos < at && at < c.end);
+    // From the line break before the line: the scanner only collects leading comments after one.
+    const comment = ts.getLeadingCommentRanges(text, Math.max(0, lineStart - 1))?.find((c) => c.pos < at && at < c.end);
     if (!comment || comment.kind !== ts.SyntaxKind.SingleLineCommentTrivia) continue;
     const body = text.slice(comment.pos + 2, comment.end).split(' -- ')[0]!.trim();
     const [word, ...ids] = body.split(/[\s,]+/).filter(Boolean);
