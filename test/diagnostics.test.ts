@@ -38,7 +38,7 @@ describe('diagnostics and quick fixes over LSP (bundled dist/server.js)', () => 
     assert.equal(diagnostic!.code, 'loose-equality');
     assert.equal(diagnostic!.severity, DiagnosticSeverity.Warning);
     assert.match(diagnostic!.codeDescription!.href, /docs\/rules\/loose-equality\.md$/);
-    assert.match(diagnostic!.message, /`port` == `80` converts types before comparing/);
+    assert.match(String(diagnostic!.message), /`port` == `80` converts types before comparing/);
     assert.deepEqual(diagnostic!.range, { start: positionOf(SOURCE, '=='), end: positionOf(SOURCE, '==', 2) });
   });
 

@@ -24,13 +24,13 @@ export const generic: PatternDefinition = {
     summary:
       'A type parameter list in which a parameter has a constraint (`extends`), a default (`= Type`), the `const` modifier or an `in`/`out` variance annotation.',
     what:
-      'Type parameters are filled in per use, usually inferred from the arguments. `K extends keyof T` limits what callers may pass and lets the body rely on it; `T = string` is the fallback when nothing is written or inferred; `const T` (TypeScript 5.0, on functions, methods and classes) infers literal and readonly tuple types as if the caller had written `as const`; `in` / `out` (TypeScript 4.7, on classes, interfaces and type aliases) state that a parameter is contravariant / covariant. All of it is erased: at run time there is no `T`.',
+      'Type parameters are filled in per use, usually inferred from the arguments. `K extends keyof T` limits what callers may pass and lets the body rely on it; `T = string` is the fallback when nothing is written or inferred; `const T` (TypeScript 5.0, on functions, methods and classes) gives literals written in the call their most precise type, as if the caller had added `as const`; `in` / `out` (TypeScript 4.7, on classes, interfaces and type aliases) state that a parameter is contravariant / covariant. All of it is erased: at run time there is no `T`.',
     when:
       'When the result type depends on the argument types: containers and caches (`class Cache<K, V extends object>`), accessors such as `get<T, K extends keyof T>(obj: T, key: K): T[K]`, or builders that should return exact literal types without making every caller write `as const`. Variance annotations document whether a generic type only produces or only consumes `T`, and the checker verifies them.',
     whenNot:
       'When a type parameter appears only once, it adds nothing: `function size<T extends { length: number }>(x: T): number` is just `(x: { length: number }) => number`. Do not add `in`/`out` to silence an assignability error: an annotation that contradicts how the parameter is used is reported as an error of its own.',
     pitfall:
-      '`const T extends string[]` still infers `string[]`: a readonly tuple is not assignable to a mutable array constraint, so the `const` inference is dropped. Constrain with `readonly string[]` (or `readonly unknown[]`) instead.',
+      '`const T` only affects literals written in the call itself: given `f<const T extends readonly string[]>(x: T)`, `f(["a", "b"])` infers `readonly ["a", "b"]`, but `const parts = ["a", "b"]; f(parts)` infers `string[]`, because `parts` was widened when it was declared.',
   },
   python: {
     name: '`Generic[T]`, `TypeVar` and the 3.12 `def f[T]` syntax',
@@ -90,7 +90,7 @@ export const point = tuple('x', 1);
         const open = list.pos - 1;
         if (sourceFile.text.charCodeAt(open) !== 0x3c /* < */) return;
         const close = tokenAt(sourceFile, list.end);
-        if (close.kind !== ts.SyntaxKind.GreaterThanToken) return;
+        if (close.token !== ts.SyntaxKind.GreaterThanToken) return;
         context.report({ start: open, end: close.end });
       },
     };

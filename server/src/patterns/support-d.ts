@@ -3,7 +3,8 @@ import type { Span } from './types';
 
 /** One token found by {@link tokenAt}. */
 export interface TokenSpan extends Span {
-  readonly kind: ts.SyntaxKind;
+  /** The token's syntax kind (not named `kind`: a report treats anything with a `kind` as a node). */
+  readonly token: ts.SyntaxKind;
 }
 
 // One scanner for the whole process: detectors run synchronously, so it is never used re-entrantly.
@@ -17,10 +18,10 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
 export function tokenAt(sourceFile: ts.SourceFile, pos: number): TokenSpan {
   scanner.setText(sourceFile.text);
   scanner.resetTokenState(pos);
-  const kind = scanner.scan();
-  const token = { kind, start: scanner.getTokenStart(), end: scanner.getTokenEnd() };
+  const token = scanner.scan();
+  const span = { token, start: scanner.getTokenStart(), end: scanner.getTokenEnd() };
   scanner.setText('');
-  return token;
+  return span;
 }
 
 /** Whether `node` carries a modifier of `kind` (`declare`, `abstract`, `static`, `readonly`...). */

@@ -1,3 +1,0 @@
-import type { PatternDefinition } from './types';
-
-export const GROUP_D: readonly PatternDefinition[] = [];

@@ -1,0 +1,140 @@
+import * as ts from 'typescript';
+import type { Span } from './types';
+
+/**
+ * Shared syntax helpers of the group-E patterns (accessors, fields, class-level constructs).
+ * Everything here is allocation-free on the paths that reject a node.
+ */
+
+/** One scanner, reused: it is only pointed at a file when a detector already has a match. */
+const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
+
+/** The start and end of the first token at or after `pos` (trivia and comments skipped). */
+export function tokenAfter(sourceFile: ts.SourceFile, pos: number): { start: number; end: number; kind: ts.SyntaxKind } {
+  scanner.setText(sourceFile.text);
+  scanner.setLanguageVariant(sourceFile.languageVariant);
+  scanner.resetTokenState(pos);
+  const kind = scanner.scan();
+  return { start: scanner.getTokenStart(), end: scanner.getTokenEnd(), kind };
+}
+
+/**
+ * The span `get name` / `set name` of an accessor: from the `get`/`set` keyword (which is not a
+ * node of its own; it follows the decorators and modifiers) to the end of the name.
+ */
+export function accessorHeadSpan(node: ts.AccessorDeclaration, sourceFile: ts.SourceFile): Span {
+  const keyword = tokenAfter(sourceFile, node.modifiers ? node.modifiers.end : node.pos);
+  const nameEnd = node.name.end;
+  return { start: keyword.start, end: nameEnd > keyword.end ? nameEnd : keyword.end };
+}
+
+/** Strips parentheses, `!`, `as T`, `<T>x` and `satisfies T` around an expression. */
+export function skipOuter(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    switch (current.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+        current = (current as ts.ParenthesizedExpression).expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The text of a member name that can be compared across declarations, or undefined (computed names). */
+export function staticNameText(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  switch (name.kind) {
+    case ts.SyntaxKind.Identifier:
+    case ts.SyntaxKind.PrivateIdentifier:
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.NumericLiteral:
+      return name.text;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * For `R.name`, `R.#name` or `R['name']` where `isReceiver(R)`, the member's name; otherwise undefined.
+ */
+export function memberOf(expression: ts.Expression, isReceiver: (receiver: ts.Expression) => boolean): string | undefined {
+  const node = skipOuter(expression);
+  if (ts.isPropertyAccessExpression(node)) {
+    return isReceiver(node.expression) ? node.name.text : undefined;
+  }
+  if (ts.isElementAccessExpression(node)) {
+    const argument = node.argumentExpression;
+    if (ts.isStringLiteral(argument) || ts.isNoSubstitutionTemplateLiteral(argument)) {
+      return isReceiver(node.expression) ? argument.text : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The member name of `this.x`, `this.#x`, `this['x']`, or, when `className` is given (static
+ * members of class `C`), also of `C.x` / `C.#x`. Undefined for anything else.
+ */
+export function thisOrClassMember(expression: ts.Expression, className: string | undefined): string | undefined {
+  const member = memberOf(expression, isThis);
+  if (member !== undefined || className === undefined) return member;
+  const bare = skipOuter(expression);
+  if (!ts.isPropertyAccessExpression(bare)) return undefined;
+  const receiver = skipOuter(bare.expression);
+  return ts.isIdentifier(receiver) && receiver.text === className ? bare.name.text : undefined;
+}
+
+/** The name of the class whose static member `member` is, when it is one; otherwise undefined. */
+export function staticOwnerName(member: ts.HasModifiers, owner: ts.Node | undefined): string | undefined {
+  return isClassLike(owner) && hasModifier(member, ts.SyntaxKind.StaticKeyword) ? owner.name?.text : undefined;
+}
+
+export const isThis = (expression: ts.Expression): boolean => skipOuter(expression).kind === ts.SyntaxKind.ThisKeyword;
+
+export function hasModifier(node: ts.HasModifiers, kind: ts.SyntaxKind): boolean {
+  const modifiers = node.modifiers;
+  if (!modifiers) return false;
+  for (const modifier of modifiers) if (modifier.kind === kind) return true;
+  return false;
+}
+
+export function isClassLike(node: ts.Node | undefined): node is ts.ClassLikeDeclaration {
+  return node !== undefined && (node.kind === ts.SyntaxKind.ClassDeclaration || node.kind === ts.SyntaxKind.ClassExpression);
+}
+
+/** Whether `node` starts a new `this` (any function-like or class other than an arrow function). */
+export function bindsThis(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.ClassStaticBlockDeclaration:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.ClassDeclaration:
+    case ts.SyntaxKind.ClassExpression:
+    case ts.SyntaxKind.ModuleDeclaration:
+    case ts.SyntaxKind.SourceFile:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `Object.<method>(...)` with a plain `Object` receiver (the callee), or undefined. */
+export function objectStaticCallee(node: ts.CallExpression, methods: ReadonlySet<string>): ts.PropertyAccessExpression | undefined {
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  if (!methods.has(callee.name.text)) return undefined;
+  const receiver = callee.expression;
+  return ts.isIdentifier(receiver) && receiver.text === 'Object' ? callee : undefined;
+}
