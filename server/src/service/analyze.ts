@@ -50,7 +50,41 @@ export class AnalysisCache {
   }
 }
 
+/** Every hover span of a findings list, sorted by start, with the furthest end reached so far. */
+interface HoverIndex {
+  readonly spans: readonly { readonly start: number; readonly end: number; readonly finding: Finding }[];
+  readonly maxEndUpTo: readonly number[];
+}
+
+const hoverIndexes = new WeakMap<readonly Finding[], HoverIndex>();
+
+function hoverIndex(findings: readonly Finding[]): HoverIndex {
+  let index = hoverIndexes.get(findings);
+  if (index) return index;
+  const spans = findings
+    .flatMap((finding) => [finding.span, ...(finding.alsoHoverOn ?? [])].map(({ start, end }) => ({ start, end, finding })))
+    .sort((a, b) => a.start - b.start);
+  const maxEndUpTo: number[] = [];
+  for (const span of spans) maxEndUpTo.push(Math.max(span.end, maxEndUpTo[maxEndUpTo.length - 1] ?? 0));
+  index = { spans, maxEndUpTo };
+  hoverIndexes.set(findings, index);
+  return index;
+}
+
+/** The findings with a hover span containing `offset`, found by binary search (hovers stay instant on huge files). */
 export function findingsAt(analysis: { findings: readonly Finding[] }, offset: number): Finding[] {
-  const contains = (span: { start: number; end: number }) => span.start <= offset && offset < span.end;
-  return analysis.findings.filter((f) => contains(f.span) || f.alsoHoverOn?.some(contains));
+  const { spans, maxEndUpTo } = hoverIndex(analysis.findings);
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (spans[middle]!.start <= offset) low = middle + 1;
+    else high = middle;
+  }
+  const found = new Set<Finding>();
+  // Spans starting at or before the offset, walking back while one of them could still reach it.
+  for (let i = low - 1; i >= 0 && maxEndUpTo[i]! > offset; i--) {
+    if (spans[i]!.end > offset) found.add(spans[i]!.finding);
+  }
+  return [...found];
 }
