@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember, skipOuterExpressions, tokenAt } from './support-c';
+import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember, skipOuterExpressions } from './support-c';
+import { tokenAt } from '../syntax/tokens';
 import type { Listeners, NodeListener, PatternDefinition, Span } from './types';
 
 /** A call signature from its type parameters or `(` to its return type (or `)`), without the `;`. */
@@ -7,7 +8,7 @@ function callSignatureSpan(signature: ts.CallSignatureDeclaration, sourceFile: t
   const start = signature.getStart(sourceFile);
   if (signature.type) return { start, end: signature.type.end };
   const closeParen = tokenAt(sourceFile, signature.parameters.end);
-  return { start, end: closeParen.kind === ts.SyntaxKind.CloseParenToken ? closeParen.span.end : signature.parameters.end };
+  return { start, end: closeParen.kind === ts.SyntaxKind.CloseParenToken ? closeParen.end : signature.parameters.end };
 }
 
 export const callableObject: PatternDefinition = {

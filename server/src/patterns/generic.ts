@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { tokenAt } from './support-d';
+import { tokenAt } from '../syntax/tokens';
 import type { PatternDefinition } from './types';
 
 /** A type parameter that says more than "some type": a constraint, a default, `const`, `in` or `out`. */
@@ -90,7 +90,7 @@ export const point = tuple('x', 1);
         const open = list.pos - 1;
         if (sourceFile.text.charCodeAt(open) !== 0x3c /* < */) return;
         const close = tokenAt(sourceFile, list.end);
-        if (close.token !== ts.SyntaxKind.GreaterThanToken) return;
+        if (close.kind !== ts.SyntaxKind.GreaterThanToken) return;
         context.report({ start: open, end: close.end });
       },
     };

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { hasModifier, tokenAt } from './support-d';
+import { hasModifier } from './support-d';
+import { tokenAt } from '../syntax/tokens';
 import type { DetectorContext, PatternDefinition, Span } from './types';
 
 /** The name shared by the declarations of one overload set, or undefined (nameless, broken code). */

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { objectStaticCallee, tokenAfter } from './support-e';
+import { objectStaticCallee } from './support-e';
+import { tokenAt } from '../syntax/tokens';
 import type { DetectorContext, PatternDefinition } from './types';
 
 const READONLY_TYPES = new Set(['Readonly', 'ReadonlyArray', 'ReadonlyMap', 'ReadonlySet']);
@@ -98,7 +99,7 @@ export const DEFAULT_USER: User = Object.freeze({ id: 'guest', roles: ['viewer']
       [ts.SyntaxKind.AsExpression](node) {
         const assertion = node as ts.AsExpression;
         if (!isConstType(assertion.type)) return;
-        const as = tokenAfter(sourceFile, assertion.expression.end);
+        const as = tokenAt(sourceFile, assertion.expression.end);
         const type = assertion.type.getStart(sourceFile);
         // `as` and `const` on separate lines: keep the span on one line, on `const`.
         const text = sourceFile.text;

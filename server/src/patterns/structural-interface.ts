@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { hasModifier, tokenAt } from './support-d';
+import { hasModifier } from './support-d';
+import { tokenAt } from '../syntax/tokens';
 import type { PatternDefinition } from './types';
 
 /**
@@ -141,7 +142,7 @@ void closeAll([new TempDir('/tmp/build'), { close: async () => console.log('sock
         // `x satisfies never` is an exhaustiveness check (see discriminated-union-switch), not a contract.
         if (expression.type.kind === ts.SyntaxKind.NeverKeyword) return;
         const keyword = tokenAt(context.sourceFile, expression.expression.end);
-        if (keyword.token !== ts.SyntaxKind.SatisfiesKeyword) return;
+        if (keyword.kind !== ts.SyntaxKind.SatisfiesKeyword) return;
         context.report({ start: keyword.start, end: expression.type.end });
       },
     };

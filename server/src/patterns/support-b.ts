@@ -300,24 +300,4 @@ export function declaresLocally(sourceFile: ts.SourceFile, names: ReadonlySet<st
   return found;
 }
 
-/** A scanner reused for the keyword spans of all group B patterns (only ever run on a match). */
-const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
-
-/** The first token at or after `pos` in `sourceFile`, as its kind and span, plus whether a line break precedes it. */
-export function tokenAt(
-  sourceFile: ts.SourceFile,
-  pos: number,
-): { kind: ts.SyntaxKind; start: number; end: number; lineBreakBefore: boolean } {
-  scanner.setText(sourceFile.text);
-  scanner.setLanguageVariant(sourceFile.languageVariant);
-  scanner.resetTokenState(pos);
-  const kind = scanner.scan();
-  const result = {
-    kind,
-    start: scanner.getTokenStart(),
-    end: scanner.getTokenEnd(),
-    lineBreakBefore: scanner.hasPrecedingLineBreak(),
-  };
-  scanner.setText(undefined);
-  return result;
-}
+export { tokenAt } from '../syntax/tokens';

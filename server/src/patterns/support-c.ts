@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { tokenAt } from '../syntax/tokens';
 import type { DetectorContext, Listeners, NodeListener, Span } from './types';
 
 /**
@@ -7,18 +8,6 @@ import type { DetectorContext, Listeners, NodeListener, Span } from './types';
  */
 
 /** One scanner for the whole module: it is only used synchronously, once a detector has matched. */
-const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);
-
-/** The span of the first token at or after `from` (trivia skipped), with its kind. */
-export function tokenAt(sourceFile: ts.SourceFile, from: number): { kind: ts.SyntaxKind; span: Span } {
-  scanner.setText(sourceFile.text, from, sourceFile.text.length - from);
-  try {
-    const kind = scanner.scan();
-    return { kind, span: { start: scanner.getTokenStart(), end: scanner.getTokenEnd() } };
-  } finally {
-    scanner.setText(undefined);
-  }
-}
 
 /** Unwraps `(x)`, `x as T`, `x!`, `x satisfies T` and `<T>x`. */
 export function skipOuterExpressions(node: ts.Expression): ts.Expression {
@@ -75,7 +64,7 @@ export function generatorHeadSpan(sourceFile: ts.SourceFile, node: GeneratorLike
   if (asyncKeyword) return { start: asyncKeyword.getStart(sourceFile), end: node.asteriskToken.end };
   const afterModifiers = node.modifiers ? node.modifiers.end : node.pos;
   const keyword = tokenAt(sourceFile, afterModifiers);
-  const start = keyword.kind === ts.SyntaxKind.FunctionKeyword ? keyword.span.start : node.asteriskToken.getStart(sourceFile);
+  const start = keyword.kind === ts.SyntaxKind.FunctionKeyword ? keyword.start : node.asteriskToken.getStart(sourceFile);
   return { start, end: node.asteriskToken.end };
 }
 

@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { tokenAt } from '../syntax/tokens';
 import type { Span } from './types';
 
 /**
@@ -7,23 +8,13 @@ import type { Span } from './types';
  */
 
 /** One scanner, reused: it is only pointed at a file when a detector already has a match. */
-const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true);
-
-/** The start and end of the first token at or after `pos` (trivia and comments skipped). */
-export function tokenAfter(sourceFile: ts.SourceFile, pos: number): { start: number; end: number; kind: ts.SyntaxKind } {
-  scanner.setText(sourceFile.text);
-  scanner.setLanguageVariant(sourceFile.languageVariant);
-  scanner.resetTokenState(pos);
-  const kind = scanner.scan();
-  return { start: scanner.getTokenStart(), end: scanner.getTokenEnd(), kind };
-}
 
 /**
  * The span `get name` / `set name` of an accessor: from the `get`/`set` keyword (which is not a
  * node of its own; it follows the decorators and modifiers) to the end of the name.
  */
 export function accessorHeadSpan(node: ts.AccessorDeclaration, sourceFile: ts.SourceFile): Span {
-  const keyword = tokenAfter(sourceFile, node.modifiers ? node.modifiers.end : node.pos);
+  const keyword = tokenAt(sourceFile, node.modifiers ? node.modifiers.end : node.pos);
   const nameEnd = node.name.end;
   return { start: keyword.start, end: nameEnd > keyword.end ? nameEnd : keyword.end };
 }

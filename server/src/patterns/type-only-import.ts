@@ -1,19 +1,19 @@
 import * as ts from 'typescript';
-import { tokenAt } from './support-d';
+import { tokenAt } from '../syntax/tokens';
 import type { DetectorContext, PatternDefinition } from './types';
 
 /** `import type` / `export type` at the head of a declaration: the keyword and the `type` after it. */
 function reportClauseKeywords(context: DetectorContext, from: number): void {
   const head = tokenAt(context.sourceFile, from);
-  if (head.token !== ts.SyntaxKind.ImportKeyword && head.token !== ts.SyntaxKind.ExportKeyword) return;
+  if (head.kind !== ts.SyntaxKind.ImportKeyword && head.kind !== ts.SyntaxKind.ExportKeyword) return;
   const type = tokenAt(context.sourceFile, head.end);
-  if (type.token === ts.SyntaxKind.TypeKeyword) context.report({ start: head.start, end: type.end });
+  if (type.kind === ts.SyntaxKind.TypeKeyword) context.report({ start: head.start, end: type.end });
 }
 
 /** The `type` modifier that starts an import or export specifier. */
 function reportSpecifierModifier(context: DetectorContext, node: ts.ImportSpecifier | ts.ExportSpecifier): void {
   const type = tokenAt(context.sourceFile, node.pos);
-  if (type.token === ts.SyntaxKind.TypeKeyword) context.report(type);
+  if (type.kind === ts.SyntaxKind.TypeKeyword) context.report(type);
 }
 
 export const typeOnlyImport: PatternDefinition = {

@@ -33,6 +33,10 @@ export interface WalkResult {
 
 const CANCELLATION_CHECK_INTERVAL = 1024;
 
+function isNode(at: ts.Node | Span): at is ts.Node {
+  return typeof (at as ts.Node).getStart === 'function';
+}
+
 export type Detector = PatternDefinition | RuleDefinition;
 
 /**
@@ -53,7 +57,7 @@ export function walk(
   const failed = new Set<string>();
 
   const toSpan = (at: ts.Node | Span): Span =>
-    'kind' in at ? { start: at.getStart(sourceFile), end: at.end } : { start: at.start, end: at.end };
+    isNode(at) ? { start: at.getStart(sourceFile), end: at.end } : { start: at.start, end: at.end };
 
   const listenersByKind: { id: string; listener: NodeListener }[][] = [];
   const walkEnds: { id: string; listener: () => void }[] = [];
