@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS } from '../../server/src/languages';
 import { COMMANDS, HOVER_LINK_COMMANDS } from '../../server/src/service/commands';
+import { registerCheatSheet } from './cheatSheet';
 
 let client: LanguageClient | undefined;
 
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.mutePattern, (id: unknown) => mutePattern(id)),
     vscode.commands.registerCommand(COMMANDS.resetMutedPatterns, () => resetMutedPatterns()),
   );
+  registerCheatSheet(context, client);
 
   // Not awaited: activation stays instant while the server starts in its own process.
   client.start().catch((error: unknown) => {
