@@ -16,7 +16,7 @@ import {
   type CancellationToken,
 } from 'vscode-languageserver/node';
 import { PATTERNS_REQUEST, type PatternsParams } from './protocol';
-import { FIX_ALL_KIND, PatternLensService, WalkCancelled } from './service';
+import { FIX_ALL_KIND, PatternLensService, REFACTOR_KIND_PREFIX, WalkCancelled } from './service';
 
 /** Diagnostics are published this long after the last edit, so a burst of keystrokes is one walk. */
 const PUBLISH_DELAY_MS = 60;
@@ -33,17 +33,19 @@ const service = new PatternLensService({
 });
 let canPullConfiguration = false;
 let canWatchFiles = false;
+let canShowDisabledActions = false;
 
 connection.onInitialize((params) => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canShowDisabledActions = params.capabilities.textDocument?.codeAction?.disabledSupport === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) service.configure(initial);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, REFACTOR_KIND_PREFIX, FIX_ALL_KIND], resolveProvider: true },
     },
     serverInfo: { name: 'Pattern Lens' },
   };
@@ -146,7 +148,12 @@ connection.onDidCloseTextDocument(({ textDocument: { uri } }) => {
 connection.onHover(({ textDocument, position }, token) => answer(token, () => service.hover(textDocument.uri, position, token)));
 connection.onRequest(PATTERNS_REQUEST, (params: PatternsParams, token) => answer(token, () => service.patterns(params.uri, token)));
 connection.onCodeAction(({ textDocument, range, context }, token) =>
-  answer(token, () => service.codeActions(textDocument.uri, range, context.diagnostics, context.only, token)),
+  answer(token, () =>
+    service
+      .codeActions(textDocument.uri, range, context.diagnostics, context.only, token)
+      // An editor that cannot grey out an action would offer one that does nothing.
+      .filter((action) => canShowDisabledActions || !action.disabled),
+  ),
 );
 connection.onCodeActionResolve((action) => service.resolveCodeAction(action));
 

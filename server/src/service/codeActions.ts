@@ -116,7 +116,8 @@ export function safeFixEdits(sourceFile: ts.SourceFile, problems: readonly Probl
   }
 }
 
-function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]): WorkspaceEdit {
+/** A versioned edit: editors refuse to apply it to any other version of the document. */
+export function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]): WorkspaceEdit {
   const lspEdits: LspTextEdit[] = edits.map((e) => ({
     range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
     newText: e.newText,

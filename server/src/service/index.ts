@@ -9,11 +9,14 @@ import { ProjectConfigs } from './config';
 import { ruleLevel, toDiagnostics } from './diagnostics';
 import { DocumentStore, SUPPORTED_LANGUAGES } from './documents';
 import { hoverAt } from './hover';
+import { ProjectFactsCache } from './projectFacts';
+import { isRefactorData, refactorActions, resolveRefactor, type RefactorEnvironment } from './refactors';
 import { DEFAULT_SETTINGS, normalizeSettings, type RuleLevel, type Settings } from './settings';
 import { mergeProblems, TYPE_AWARE_RULES, TypeAwareProjects } from './typeAware';
 import type { CancellationToken } from './walk';
 
 export { FIX_ALL_KIND } from './codeActions';
+export { REFACTOR_KIND_PREFIX } from './refactors';
 export { WalkCancelled } from './walk';
 export type { Settings } from './settings';
 
@@ -38,6 +41,7 @@ export class PatternLensService {
   private readonly documents = new DocumentStore();
   private readonly analyses: AnalysisCache;
   private readonly configs = new ProjectConfigs();
+  private readonly projectFacts = new ProjectFactsCache();
   private currentSettings: Settings = DEFAULT_SETTINGS;
   /** Built on the first type-aware request, never on start-up. */
   private typeAware: TypeAwareProjects | undefined;
@@ -59,6 +63,7 @@ export class PatternLensService {
   /** Forgets cached config files (Pattern Lens's and tsconfig files), after one of them changed. */
   configFilesChanged(): void {
     this.configs.clear();
+    this.projectFacts.clear();
     this.typeAware?.reset();
     this.typeAwareProblems.clear();
   }
@@ -174,12 +179,23 @@ export class PatternLensService {
     });
   }
 
-  /** Quick fixes for the given diagnostics, and fix-all when asked for; edits come on resolve. */
-  codeActions(uri: string, _range: Range, diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, token?: CancellationToken): CodeAction[] {
+  private refactorEnvironment(uri: string, text: string): RefactorEnvironment {
+    const fileName = fileNameOf(uri);
+    return {
+      project: this.projectFacts.forFile(fileName),
+      types: uri.startsWith('file:') ? this.typeAware?.existingTypes(fileName, text) : undefined,
+      decoratorsModule: this.currentSettings.refactors.decoratorsModule,
+    };
+  }
+
+  /** Quick fixes for the given diagnostics, refactors at the range, and fix-all when asked for; edits come on resolve. */
+  codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, token?: CancellationToken): CodeAction[] {
     const document = this.documents.document(uri);
     if (!document) return [];
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = wants('quickfix') ? quickFixes(document, diagnostics) : [];
+    const span = { start: document.offsetAt(range.start), end: document.offsetAt(range.end) };
+    actions.push(...refactorActions(document, () => this.documents.parsed(uri)!.sourceFile, span, () => this.refactorEnvironment(uri, document.getText()), wants));
     if (only?.some((o) => wants(o) && (o === 'source' || o.startsWith('source.fixAll')))) {
       const analysis = this.analysis(uri, token)!;
       const typed = this.typeAwareProblems.get(uri);
@@ -196,7 +212,11 @@ export class PatternLensService {
     const uri = (action.data as { uri?: unknown } | undefined)?.uri;
     if (typeof uri !== 'string') return action;
     const parsed = this.documents.parsed(uri);
-    return parsed ? resolveQuickFix(action, parsed.document, parsed.sourceFile) : action;
+    if (!parsed) return action;
+    if (isRefactorData(action.data)) {
+      return resolveRefactor(action, parsed.document, parsed.sourceFile, this.refactorEnvironment(uri, parsed.document.getText()));
+    }
+    return resolveQuickFix(action, parsed.document, parsed.sourceFile);
   }
 }
 

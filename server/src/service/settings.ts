@@ -11,6 +11,8 @@ export interface Settings {
   /** Per-rule level, overriding the project's config file and the rule's default. */
   readonly rules: Readonly<Record<string, RuleLevel>>;
   readonly typeAware: { readonly enabled: boolean };
+  /** Where `wrap-with-decorator` puts shared decorators (a module path relative to the workspace), if set. */
+  readonly refactors: { readonly decoratorsModule: string | undefined };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -18,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   patterns: { muted: [] },
   rules: {},
   typeAware: { enabled: true },
+  refactors: { decoratorsModule: undefined },
 };
 
 /** Reads settings as a user or a client sent them: anything malformed falls back to the default. */
@@ -26,6 +29,7 @@ export function normalizeSettings(raw: unknown): Settings {
   const hover = asRecord(section.hover);
   const patterns = asRecord(section.patterns);
   const typeAware = asRecord(section.typeAware);
+  const refactors = asRecord(section.refactors);
   return {
     hover: {
       enabled: typeof hover.enabled === 'boolean' ? hover.enabled : DEFAULT_SETTINGS.hover.enabled,
@@ -37,6 +41,9 @@ export function normalizeSettings(raw: unknown): Settings {
     rules: normalizeRuleLevels(section.rules),
     typeAware: {
       enabled: typeof typeAware.enabled === 'boolean' ? typeAware.enabled : DEFAULT_SETTINGS.typeAware.enabled,
+    },
+    refactors: {
+      decoratorsModule: typeof refactors.decoratorsModule === 'string' && refactors.decoratorsModule.trim() !== '' ? refactors.decoratorsModule.trim() : undefined,
     },
   };
 }

@@ -92,6 +92,18 @@ export class TypeAwareProjects {
     return walk(sourceFile, TYPE_AWARE_RULES, token, program.getTypeChecker());
   }
 
+  /**
+   * The checker and tree of a file, only if a language service already holds it with exactly `text`:
+   * never builds one (a lightbulb must stay instant).
+   */
+  existingTypes(fileName: string, text: string): { checker: ts.TypeChecker; sourceFile: ts.SourceFile } | undefined {
+    const absolute = path.resolve(fileName);
+    const config = this.configOfFile.get(absolute);
+    const program = config && this.projects.get(config.key)?.service.getProgram();
+    const sourceFile = program?.getSourceFile(absolute);
+    return program && sourceFile && sourceFile.text === text ? { checker: program.getTypeChecker(), sourceFile } : undefined;
+  }
+
   private projectFor(fileName: string): Project {
     const config = this.configFor(fileName);
     let project = this.projects.get(config.key);

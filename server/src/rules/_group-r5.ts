@@ -1,0 +1,3 @@
+import type { RuleDefinition } from '../patterns/types';
+
+export const GROUP_R5: readonly RuleDefinition[] = [];
