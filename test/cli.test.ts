@@ -108,6 +108,14 @@ describe('pattern-lens check', () => {
     assert.deepEqual((JSON.parse(stdout) as { files: { path: string }[] }).files.map((f) => f.path), ['broken.ts']);
   });
 
+  test('a file too deeply nested to parse is reported, and the others are still checked', () => {
+    const dir = tempProject({ 'deep.ts': `export const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\n`, 'ok.ts': 'class A {\n  @dec m() {}\n}\n' });
+    const { status, stdout, stderr } = run(['check', '.', '--format', 'json'], dir);
+    assert.equal(status, 2);
+    assert.match(stderr, /deep\.ts: skipped, it is nested too deeply for the TypeScript parser/);
+    assert.deepEqual((JSON.parse(stdout) as { files: { path: string }[] }).files.map((f) => f.path), ['ok.ts']);
+  });
+
   test('--help and --version', () => {
     assert.match(run(['--help']).stdout, /Usage: pattern-lens check/);
     assert.equal(run(['--version']).stdout.trim(), (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);

@@ -108,6 +108,15 @@ describe('diagnostics and quick fixes over LSP (bundled dist/server.js)', () => 
     assert.equal((await client.diagnostics(uri, 1)).length, 1);
   });
 
+  test('a file too deeply nested to parse says so once, as information', async () => {
+    await client.open('file:///deep.ts', `export const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\n`);
+    const [diagnostic, ...rest] = await client.diagnostics('file:///deep.ts', 1);
+    assert.deepEqual(rest, []);
+    assert.equal(diagnostic!.code, 'file-skipped');
+    assert.equal(diagnostic!.severity, DiagnosticSeverity.Information);
+    assert.match(String(diagnostic!.message), /nested too deeply/);
+  });
+
   test('closing a document clears its diagnostics', async () => {
     client.forgetDiagnostics('file:///port.ts');
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: 'file:///port.ts' } });

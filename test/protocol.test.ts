@@ -95,6 +95,14 @@ describe('language server over stdio (bundled dist/server.js)', () => {
     await client.hover(uri, { line: 1, character: 3 });
   });
 
+  test('a file too deeply nested to parse gets no hover and the server lives on', async () => {
+    const uri = 'file:///deep.ts';
+    await client.open(uri, `export const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\n`);
+    assert.deepEqual(await client.patterns(uri), []);
+    assert.equal(await client.hover(uri, { line: 0, character: 20 }), null);
+    assert.ok(await client.patterns('file:///greeter.ts'));
+  });
+
   test('languages other than TS/JS are not read', async () => {
     await client.open('file:///notes.py', '@decorator\ndef f(): pass\n', 'python');
     assert.deepEqual(await client.patterns('file:///notes.py'), []);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../../package.json';
 import { RULES_BY_ID } from '../rules';
+import { isStackOverflow, TOO_DEEP } from '../service/analyze';
 import { checkDocument, fixDocument, type CheckOptions } from '../service/check';
 import { ProjectConfigs } from '../service/config';
 import { ruleLevel } from '../service/diagnostics';
@@ -82,8 +83,19 @@ export function main(argv: readonly string[], io: Io): number {
       fileName: file,
     };
     const document = TextDocument.create(`file://${file}`, languageOfFile(file)!, 1, text);
+    // A file too deeply nested to parse is reported and passed over; the others are still checked.
+    const tooDeep = (error: unknown) => {
+      if (!isStackOverflow(error)) throw error;
+      problems.push(`${relative}: skipped, ${TOO_DEEP}`);
+    };
     if (options.command === 'fix') {
-      const output = fixDocument(document, checkOptions);
+      let output: string | undefined;
+      try {
+        output = fixDocument(document, checkOptions);
+      } catch (error) {
+        tooDeep(error);
+        continue;
+      }
       if (output !== undefined) {
         fs.writeFileSync(file, output);
         fixed++;
@@ -91,7 +103,11 @@ export function main(argv: readonly string[], io: Io): number {
       }
       continue;
     }
-    results.push({ path: relative, ...checkDocument(document, checkOptions) });
+    try {
+      results.push({ path: relative, ...checkDocument(document, checkOptions) });
+    } catch (error) {
+      tooDeep(error);
+    }
   }
 
   if (options.command === 'fix') io.out(`${fixed} file${fixed === 1 ? '' : 's'} fixed.`);

@@ -12,6 +12,16 @@ export const SYNTACTIC_RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((rul
 export interface Analysis extends WalkResult {
   readonly uri: string;
   readonly version: number;
+  /** Why the document was not analysed (it is too deeply nested to parse), if it was not. */
+  readonly skipped?: string;
+}
+
+/** Why a file too deeply nested to parse gets no analysis. */
+export const TOO_DEEP = 'it is nested too deeply for the TypeScript parser (it ran out of stack)';
+
+/** Whether an error is the engine running out of stack, which deeply nested code causes. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** The findings and problems of one walk over a syntax tree. */
@@ -35,11 +45,13 @@ export class AnalysisCache {
   get(document: TextDocument, sourceFile: () => ts.SourceFile, token?: CancellationToken): Analysis {
     const cached = this.byUri.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const analysis: Analysis = {
-      uri: document.uri,
-      version: document.version,
-      ...analyzeSourceFile(sourceFile(), token),
-    };
+    let analysis: Analysis;
+    try {
+      analysis = { uri: document.uri, version: document.version, ...analyzeSourceFile(sourceFile(), token) };
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      analysis = { uri: document.uri, version: document.version, findings: [], problems: [], failures: [], skipped: `Pattern Lens skipped this file: ${TOO_DEEP}.` };
+    }
     for (const { id, error } of analysis.failures) this.onFailure?.(document.uri, id, error);
     this.byUri.set(document.uri, analysis);
     return analysis;

@@ -95,7 +95,7 @@ export class DocumentStore {
     return this.entries.get(uri)?.document;
   }
 
-  /** The document and its tree for the current version, parsing now if no tree is kept. */
+  /** The document and its tree for the current version, parsing now if no tree is kept. Throws RangeError on too-deep nesting. */
   parsed(uri: string): ParsedDocument | undefined {
     const entry = this.entries.get(uri);
     if (!entry) return undefined;

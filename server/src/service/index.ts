@@ -140,6 +140,7 @@ export class PatternLensService {
     const analysis = this.analysis(uri, token);
     const document = this.documents.document(uri);
     if (!analysis || !document) return [];
+    if (analysis.skipped) return [skippedDiagnostic(analysis.skipped)];
     return toDiagnostics(document, analysis.problems, {
       levelOf: (id) => this.levelOf(uri, id),
       ranRules: SYNTACTIC_RULE_IDS,
@@ -163,7 +164,7 @@ export class PatternLensService {
   fullDiagnostics(uri: string, token?: CancellationToken): Diagnostic[] | undefined {
     const document = this.documents.document(uri);
     const analysis = this.analysis(uri, token);
-    if (!document || !analysis || !this.wantsTypeAwarePhase(uri)) return undefined;
+    if (!document || !analysis || analysis.skipped || !this.wantsTypeAwarePhase(uri)) return undefined;
     this.typeAware ??= new TypeAwareProjects({ maxProjects: MAX_PROJECTS, maxHeapBytes: MAX_HEAP_BYTES, log: this.options.log });
     for (const open of this.documents.all()) {
       if (open.uri.startsWith('file:')) this.typeAware.setOpenFile({ fileName: fileNameOf(open.uri), version: open.version, text: open.getText() });
@@ -218,6 +219,11 @@ export class PatternLensService {
     }
     return resolveQuickFix(action, parsed.document, parsed.sourceFile);
   }
+}
+
+/** The one diagnostic of a file the engine could not analyse, so the user knows why it is silent. */
+function skippedDiagnostic(message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'pattern-lens', code: 'file-skipped', message };
 }
 
 function fileNameOf(uri: string): string {
