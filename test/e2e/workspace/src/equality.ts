@@ -1,0 +1,5 @@
+// A gotcha: `==` converts types before comparing.
+
+export function isOne(x: unknown): boolean {
+  return x == 1;
+}

@@ -1,0 +1,4 @@
+// The cheat sheet's "Insert snippet" goes at the end of this file.
+
+export const notes: string[] = [];
+

@@ -1,0 +1,5 @@
+// The snippet scenario types into the empty function below.
+
+export function withResource(): void {
+  
+}
