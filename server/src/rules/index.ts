@@ -1,12 +1,45 @@
 import type { RuleDefinition } from '../patterns/types';
-import { GROUP_R1 } from './_group-r1';
-import { GROUP_R2 } from './_group-r2';
-import { GROUP_R3 } from './_group-r3';
-import { GROUP_R4 } from './_group-r4';
-import { GROUP_R5 } from './_group-r5';
+import { alsEnterWith } from './als-enter-with';
+import { alsInFunction } from './als-in-function';
+import { arrayShiftQueue } from './array-shift-queue';
+import { asyncForeach } from './async-foreach';
+import { bufferSlice } from './buffer-slice';
+import { freshLiteralComparison } from './fresh-literal-comparison';
+import { includesInLoop } from './includes-in-loop';
+import { loopVarClosure } from './loop-var-closure';
 import { looseEquality } from './loose-equality';
+import { nanComparison } from './nan-comparison';
+import { nonExhaustiveSwitch } from './non-exhaustive-switch';
+import { shallowCopyMutation } from './shallow-copy-mutation';
+import { sharedFillReference } from './shared-fill-reference';
+import { sharedMutableDefault } from './shared-mutable-default';
+import { tryFinallyUsing } from './try-finally-using';
+import { typeOnlyImportCandidate } from './type-only-import-candidate';
+import { unboundedMemoCache } from './unbounded-memo-cache';
+import { undisposedDisposable } from './undisposed-disposable';
+import { wrapperLosesThis } from './wrapper-loses-this';
 
 /** Every gotcha rule (CATALOG.md section 2), in catalog order. */
-export const RULES: readonly RuleDefinition[] = [looseEquality, ...GROUP_R1, ...GROUP_R2, ...GROUP_R3, ...GROUP_R4, ...GROUP_R5];
+export const RULES: readonly RuleDefinition[] = [
+  loopVarClosure,
+  looseEquality,
+  nanComparison,
+  freshLiteralComparison,
+  shallowCopyMutation,
+  sharedFillReference,
+  sharedMutableDefault,
+  wrapperLosesThis,
+  undisposedDisposable,
+  tryFinallyUsing,
+  alsEnterWith,
+  alsInFunction,
+  bufferSlice,
+  arrayShiftQueue,
+  includesInLoop,
+  unboundedMemoCache,
+  asyncForeach,
+  nonExhaustiveSwitch,
+  typeOnlyImportCandidate,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, RuleDefinition> = new Map(RULES.map((r) => [r.id, r]));
