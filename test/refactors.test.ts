@@ -10,7 +10,7 @@ import { pathContaining } from '../server/src/refactors/support';
 import type { ProjectFacts, RefactorContext } from '../server/src/refactors/types';
 import { parse } from '../server/src/service/documents';
 import { FIXTURES, listFiles } from './support/fixtures';
-import { programFor, typeCheck } from './support/typecheck';
+import { CHECK_OPTIONS, programFor, typeCheck } from './support/typecheck';
 
 const DEFAULT_FACTS: ProjectFacts = { typescriptVersion: '6.0.3', hasDisposableLib: true, experimentalDecorators: false };
 
@@ -29,39 +29,43 @@ for (const refactor of REFACTORS) {
 
     for (const file of cases) {
       const name = path.basename(file);
-      const text = fs.readFileSync(file, 'utf8');
-      const context = contextOf(file, text);
-      const offers = refactor.getOffers(context);
-      const base = file.replace(/\.[a-z]+$/, '');
-      const ext = path.extname(file);
+      // One test per case, its program built inside it, so that programs do not pile up in memory.
+      test(name, async (t) => {
+        const text = fs.readFileSync(file, 'utf8');
+        const context = contextOf(file, text);
+        const offers = refactor.getOffers(context);
+        const base = file.replace(/\.[a-z]+$/, '');
+        const ext = path.extname(file);
 
-      test(`${name}: offers exactly the actions that have expected files`, () => {
-        const expected = fs
-          .readdirSync(dir)
-          .filter((f) => f.startsWith(`${path.basename(base)}.`) && f !== name)
-          .map((f) => f.slice(path.basename(base).length + 1).replace(/\.(out\.[a-z]+|disabled\.txt)$/, (m) => (m.startsWith('.out') ? '' : ' (disabled)')))
-          .sort();
-        assert.deepEqual(offers.map((o) => `${o.action}${o.disabled ? ' (disabled)' : ''}`).sort(), expected);
-      });
-
-      for (const offer of offers) {
-        if (offer.disabled) {
-          test(`${name}: ${offer.action} is disabled with its reason`, () => {
-            assert.equal(offer.disabled, fs.readFileSync(`${base}.${offer.action}.disabled.txt`, 'utf8').trim());
-          });
-          continue;
-        }
-        test(`${name}: ${offer.action} gives the expected file, which parses and type-checks where the input did`, () => {
-          const output = applyEdits(text, refactor.doChange(context, offer));
-          const expectedFile = `${base}.${offer.action}.out${ext}`;
-          assert.ok(fs.existsSync(expectedFile), `missing ${path.basename(expectedFile)}; the action gives:\n${output}`);
-          assert.equal(output, fs.readFileSync(expectedFile, 'utf8'));
-          const reparsed = parse(TextDocument.create(`file://${file}`, context.sourceFile.languageVariant === ts.LanguageVariant.JSX ? 'typescriptreact' : 'typescript', 2, output)) as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
-          if (ext === '.ts' || ext === '.tsx') assert.deepEqual(reparsed.parseDiagnostics.map((d) => d.messageText), []);
-          const [before, after] = typeCheck(new Map([[`input${ext}`, text], [`output${ext}`, output]]));
-          if (before!.errors.length === 0) assert.deepEqual(after!.errors, [], 'the input type-checks but the output does not');
+        await t.test('offers exactly the actions that have expected files', () => {
+          const expected = fs
+            .readdirSync(dir)
+            .filter((f) => f.startsWith(`${path.basename(base)}.`) && f !== name)
+            .map((f) => f.slice(path.basename(base).length + 1).replace(/\.(out\.[a-z]+|disabled\.txt)$/, (m) => (m.startsWith('.out') ? '' : ' (disabled)')))
+            .sort();
+          assert.deepEqual(offers.map((o) => `${o.action}${o.disabled ? ' (disabled)' : ''}`).sort(), expected);
         });
-      }
+
+        for (const offer of offers) {
+          if (offer.disabled) {
+            await t.test(`${offer.action} is disabled with its reason`, () => {
+              assert.equal(offer.disabled, fs.readFileSync(`${base}.${offer.action}.disabled.txt`, 'utf8').trim());
+            });
+            continue;
+          }
+          await t.test(`${offer.action} gives the expected file, which parses and type-checks where the input did`, () => {
+            const output = applyEdits(text, refactor.doChange(context, offer));
+            const expectedFile = `${base}.${offer.action}.out${ext}`;
+            assert.ok(fs.existsSync(expectedFile), `missing ${path.basename(expectedFile)}; the action gives:\n${output}`);
+            assert.equal(output, fs.readFileSync(expectedFile, 'utf8'));
+            const reparsed = parse(TextDocument.create(`file://${file}`, context.sourceFile.languageVariant === ts.LanguageVariant.JSX ? 'typescriptreact' : 'typescript', 2, output)) as ts.SourceFile & { parseDiagnostics: ts.Diagnostic[] };
+            if (ext === '.ts' || ext === '.tsx') assert.deepEqual(reparsed.parseDiagnostics.map((d) => d.messageText), []);
+            const options = { ...CHECK_OPTIONS, experimentalDecorators: context.project.experimentalDecorators };
+            const [before, after] = typeCheck(new Map([[`input${ext}`, text], [`output${ext}`, output]]), options);
+            if (before!.errors.length === 0) assert.deepEqual(after!.errors, [], 'the input type-checks but the output does not');
+          });
+        }
+      });
     }
   });
 }
@@ -76,7 +80,8 @@ function contextOf(file: string, text: string): RefactorContext {
   const factsLine = /^\/\/ facts: (\{.*\})/.exec(text);
   const project = { ...DEFAULT_FACTS, ...(factsLine ? (JSON.parse(factsLine[1]!) as Partial<ProjectFacts>) : {}) };
   const ext = path.extname(file);
-  const { program, sourceFile: programFile } = programFor(new Map([[`fixture${ext}`, text]]));
+  const options = { ...CHECK_OPTIONS, experimentalDecorators: project.experimentalDecorators };
+  const { program, sourceFile: programFile } = programFor(new Map([[`fixture${ext}`, text]]), options);
   const span = { start, end };
   return {
     sourceFile,

@@ -24,6 +24,13 @@ export interface CheckedFile {
 }
 
 /**
+ * The lib and package declarations never change during a test run: parsed once, they are shared by
+ * every program (hundreds of fixtures would otherwise each hold their own copy of `lib.esnext` and
+ * `@types/node`).
+ */
+const SHARED_FILES = new Map<string, ts.SourceFile>();
+
+/**
  * One program over in-memory modules, resolving `node:*` and packages from this repo's node_modules.
  * `files` maps a file name (e.g. `generator.ts`) to its text; `sourceFile(name)` finds one again.
  */
@@ -34,9 +41,14 @@ export function programFor(files: ReadonlyMap<string, string>, options: ts.Compi
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     const text = virtual.get(path.resolve(fileName));
-    return text === undefined
-      ? getSourceFile.call(host, fileName, languageVersion, ...rest)
-      : ts.createSourceFile(fileName, text, languageVersion, true);
+    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
+    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
+    let shared = SHARED_FILES.get(key);
+    if (!shared) {
+      shared = getSourceFile.call(host, fileName, languageVersion, ...rest);
+      if (shared) SHARED_FILES.set(key, shared);
+    }
+    return shared;
   };
   host.fileExists = (fileName) => virtual.has(path.resolve(fileName)) || fileExists.call(host, fileName);
   host.readFile = (fileName) => virtual.get(path.resolve(fileName)) ?? readFile.call(host, fileName);
