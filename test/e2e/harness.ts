@@ -339,9 +339,18 @@ export class Harness {
   async openFile(relativePath: string): Promise<void> {
     const name = path.basename(relativePath);
     await this.closeQuickInput();
-    await this.page.keyboard.press('Control+P');
     const input = this.quickInput().locator('input');
-    await input.waitFor({ state: 'visible' });
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        // A focused webview can keep the key to itself: give the focus back to the workbench.
+        await this.page.locator('.editor-group-container').first().locator('.tab.active').click();
+      }
+    }
     await input.fill(relativePath);
     await this.chooseQuickInputItem(name);
     await this.quickInput().waitFor({ state: 'hidden' });
