@@ -122,10 +122,12 @@ export function withAttempt(attempt: number, body: () => void): void {
   attemptContext.run(attempt, body);
 }
 
-// buffer-slice: unlike `slice` on arrays, `Buffer#slice` returns a view, not a copy: when the
-// reader reuses `frame` for the next frame, the header kept from this one changes with it.
-export function headerOf(frame: Buffer): Buffer {
-  return frame.slice(0, 4);
+// buffer-slice: unlike `slice` on arrays, `Buffer#slice` returns a view, not a copy: unmasking the
+// payload also rewrites `frame`, which the caller goes on to forward as received.
+export function unmaskedPayload(frame: Buffer, mask: number): string {
+  const payload = frame.slice(2);
+  for (let i = 0; i < payload.length; i++) payload[i] ^= mask;
+  return payload.toString('utf8');
 }
 
 // array-shift-queue: `shift()` moves every remaining item, so draining a long backlog this way
