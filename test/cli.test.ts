@@ -4,8 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import * as ts from 'typescript';
-import { PATTERNS } from '../server/src/patterns';
 import { formatSarif, formatText, type FileResult } from '../server/src/cli/format';
 
 const ROOT = path.join(__dirname, '..');
@@ -24,26 +22,6 @@ function tempProject(files: Record<string, string>): string {
   }
   return dir;
 }
-
-describe('examples/', () => {
-  test('type-checks with its own tsconfig', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'examples', 'tsconfig.json'), {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-    })!;
-    const program = ts.createProgram(config.fileNames, config.options);
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    assert.deepEqual(errors, []);
-  });
-
-  test('uses every catalog pattern, as the CLI reports it', () => {
-    const { status, stdout } = run(['check', 'examples', '--format', 'json']);
-    assert.equal(status, 0);
-    const report = JSON.parse(stdout) as { files: { patterns: { id: string }[] }[] };
-    const found = new Set(report.files.flatMap((f) => f.patterns.map((p) => p.id)));
-    assert.deepEqual(PATTERNS.map((p) => p.id).filter((id) => !found.has(id)), []);
-  });
-});
 
 describe('pattern-lens check', () => {
   test('JSON: version 1, relative paths, LSP ranges', () => {
