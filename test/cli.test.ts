@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { formatSarif, formatText, type FileResult } from '../server/src/cli/format';
 
 const ROOT = path.join(__dirname, '..');
@@ -138,5 +138,176 @@ describe('report formats', () => {
       artifactLocation: { uri: 'src/a%20b.ts', uriBaseId: '%SRCROOT%' },
       region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 7 },
     });
+  });
+});
+
+/** One safe-fixable problem (a `var` captured by a timer callback) and one whose only fix is unsafe (`==`). */
+const MIXED = `export function schedule(names: string[]) {
+  for (var i = 0; i < names.length; i++) {
+    setTimeout(() => console.log(names[i]), 10);
+  }
+}
+export const isDefault = (port: string | number) => port == 80;
+`;
+
+interface JsonReport {
+  files: { path: string; diagnostics: { id: string; severity: string }[] }[];
+}
+
+const problemsOf = (stdout: string) => (JSON.parse(stdout) as JsonReport).files.flatMap((f) => f.diagnostics.map((d) => `${f.path} ${d.id} ${d.severity}`));
+
+describe('pattern-lens check: SARIF from the CLI', () => {
+  interface Region {
+    startLine: number;
+    startColumn: number;
+    endLine: number;
+    endColumn: number;
+  }
+  interface Result {
+    ruleId: string;
+    ruleIndex: number;
+    level: string;
+    message: { text: string };
+    locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Region } }[];
+    fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Region; insertedContent: { text: string } }[] }[] }[];
+  }
+
+  type Log = {
+    $schema: string;
+    version: string;
+    runs: { tool: { driver: { name: string; semanticVersion: string; rules: { id: string; shortDescription: { text: string }; help: { text: string }; helpUri: string }[] } }; columnKind: string; results: Result[] }[];
+  };
+  let dir: string;
+  let status: number | null;
+  let log: Log;
+  before(() => {
+    dir = tempProject({ 'src/mixed.ts': MIXED });
+    const checked = run(['check', '.', '--format', 'sarif', '--no-type-aware'], dir);
+    status = checked.status;
+    log = JSON.parse(checked.stdout) as Log;
+  });
+
+  test('a 2.1.0 log with one run, the tool and one rule descriptor per reported rule, with help and helpUri', () => {
+    assert.equal(status, 0);
+    assert.equal(log.version, '2.1.0');
+    assert.match(log.$schema, /sarif-2\.1\.0/);
+    assert.equal(log.runs.length, 1);
+    const { driver } = log.runs[0]!.tool;
+    assert.equal(driver.name, 'Pattern Lens');
+    assert.equal(driver.semanticVersion, (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    assert.deepEqual(driver.rules.map((r) => r.id), ['loop-var-closure', 'loose-equality']);
+    for (const rule of driver.rules) {
+      assert.ok(rule.shortDescription.text.length > 0, rule.id);
+      assert.ok(rule.help.text.length > rule.shortDescription.text.length, rule.id);
+      assert.equal(new URL(rule.helpUri).protocol, 'https:', rule.id);
+    }
+  });
+
+  test('results: ruleId and ruleIndex agree, SARIF levels, a message, and 1-based regions in UTF-16 columns', () => {
+    const { results, columnKind, tool } = log.runs[0]!;
+    assert.equal(columnKind, 'utf16CodeUnits');
+    assert.deepEqual(results.map((r) => [r.ruleId, tool.driver.rules[r.ruleIndex]!.id, r.level]), [
+      ['loop-var-closure', 'loop-var-closure', 'warning'],
+      ['loose-equality', 'loose-equality', 'warning'],
+    ]);
+    for (const result of results) assert.ok(result.message.text.length > 0);
+    const lines = MIXED.split('\n');
+    assert.deepEqual(results[1]!.locations[0]!.physicalLocation, {
+      artifactLocation: { uri: 'src/mixed.ts', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 6, startColumn: lines[5]!.indexOf('==') + 1, endLine: 6, endColumn: lines[5]!.indexOf('==') + 3 },
+    });
+  });
+
+  test('fixes: only where a safe fix exists, and applying them gives what pattern-lens fix writes', () => {
+    const [loopVar, loose] = log.runs[0]!.results;
+    assert.equal(loose!.fixes, undefined);
+    assert.equal(loopVar!.fixes!.length, 1);
+    const [change, ...others] = loopVar!.fixes![0]!.artifactChanges;
+    assert.deepEqual(others, []);
+    assert.equal(change!.artifactLocation.uri, 'src/mixed.ts');
+    // Apply the replacements back to front, turning 1-based line/column regions into offsets.
+    const lineStarts = MIXED.split('\n').reduce<number[]>((starts, line) => [...starts, starts[starts.length - 1]! + line.length + 1], [0]);
+    const offset = (line: number, column: number) => lineStarts[line - 1]! + column - 1;
+    let text = MIXED;
+    for (const { deletedRegion: r, insertedContent } of [...change!.replacements].reverse()) {
+      text = text.slice(0, offset(r.startLine, r.startColumn)) + insertedContent.text + text.slice(offset(r.endLine, r.endColumn));
+    }
+    assert.equal(run(['fix', '.', '--no-type-aware'], dir).status, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'mixed.ts'), 'utf8'), text);
+  });
+});
+
+// The rules these tests use are syntactic: the type-aware phase only adds start-up time.
+describe('pattern-lens: rule levels', () => {
+  test('--rule id=off drops the rule, --rule id=error makes it an error and the exit status 1', () => {
+    const dir = tempProject({ 'mixed.ts': MIXED });
+    const off = run(['check', '.', '--format', 'json', '--rule', 'loose-equality=off', '--no-type-aware'], dir);
+    assert.equal(off.status, 0);
+    assert.deepEqual(problemsOf(off.stdout), ['mixed.ts loop-var-closure warning']);
+    const error = run(['check', '.', '--format', 'json', '--rule', 'loose-equality=error', '--rule', 'loop-var-closure=hint', '--no-type-aware'], dir);
+    assert.equal(error.status, 1);
+    assert.deepEqual(problemsOf(error.stdout), ['mixed.ts loop-var-closure hint', 'mixed.ts loose-equality error']);
+  });
+
+  test('--rule with an unknown rule or level is bad usage (exit 2)', () => {
+    const unknownRule = run(['check', '--rule', 'no-such-rule=off', '--no-type-aware']);
+    assert.equal(unknownRule.status, 2);
+    assert.match(unknownRule.stderr, /unknown rule 'no-such-rule'/);
+    const unknownLevel = run(['check', '--rule', 'loose-equality=loud', '--no-type-aware']);
+    assert.equal(unknownLevel.status, 2);
+    assert.match(unknownLevel.stderr, /the level must be one of off, hint, info, warning, error/);
+  });
+
+  test('pattern-lens.json and package.json "patternLens": the nearest applies, a package.json without the key is passed over, --rule wins', () => {
+    const dir = tempProject({
+      'pattern-lens.json': JSON.stringify({ rules: { 'loose-equality': 'error' } }),
+      'root.ts': MIXED,
+      'quiet/package.json': JSON.stringify({ name: 'quiet', patternLens: { rules: { 'loose-equality': 'off', 'loop-var-closure': 'info' } } }),
+      'quiet/q.ts': MIXED,
+      'plain/package.json': JSON.stringify({ name: 'plain' }),
+      'plain/p.ts': MIXED,
+    });
+    const { status, stdout } = run(['check', '.', '--format', 'json', '--no-type-aware'], dir);
+    assert.equal(status, 1);
+    assert.deepEqual(problemsOf(stdout), [
+      'plain/p.ts loop-var-closure warning',
+      'plain/p.ts loose-equality error',
+      'quiet/q.ts loop-var-closure info',
+      'root.ts loop-var-closure warning',
+      'root.ts loose-equality error',
+    ]);
+    const overridden = run(['check', '.', '--format', 'json', '--rule', 'loose-equality=warning', '--no-type-aware'], dir);
+    assert.equal(overridden.status, 0);
+    assert.deepEqual(problemsOf(overridden.stdout).filter((p) => p.includes('loose-equality')), ['plain/p.ts loose-equality warning', 'quiet/q.ts loose-equality warning', 'root.ts loose-equality warning']);
+  });
+
+  test('an unreadable config file is reported (exit 2) and its levels ignored', () => {
+    const dir = tempProject({ 'pattern-lens.json': '{ "rules": ', 'a.ts': MIXED });
+    const { status, stdout, stderr } = run(['check', '.', '--format', 'json', '--no-type-aware'], dir);
+    assert.equal(status, 2);
+    assert.match(stderr, /pattern-lens\.json: .*\(its rule levels are ignored\)/);
+    assert.deepEqual(problemsOf(stdout), ['a.ts loop-var-closure warning', 'a.ts loose-equality warning']);
+  });
+});
+
+describe('pattern-lens fix', () => {
+  test('applies safe fixes only, in place, and says which files it changed', () => {
+    const clean = 'export const same = (a: number, b: number) => a === b;\n';
+    const dir = tempProject({ 'src/mixed.ts': MIXED, 'src/clean.ts': clean });
+    const { status, stdout } = run(['fix', 'src', '--no-type-aware'], dir);
+    assert.equal(status, 0);
+    assert.equal(stdout, 'fixed src/mixed.ts\n1 file fixed.\n');
+    // `var` became `let`; `==` stayed, since `===` may change the result.
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'mixed.ts'), 'utf8'), MIXED.replace('var i', 'let i'));
+    assert.equal(fs.readFileSync(path.join(dir, 'src', 'clean.ts'), 'utf8'), clean);
+    assert.deepEqual(problemsOf(run(['check', 'src', '--format', 'json', '--no-type-aware'], dir).stdout), ['src/mixed.ts loose-equality warning']);
+  });
+
+  test('a rule turned off is not fixed', () => {
+    const dir = tempProject({ 'mixed.ts': MIXED, 'pattern-lens.json': JSON.stringify({ rules: { 'loop-var-closure': 'off' } }) });
+    const { status, stdout } = run(['fix', '.', '--no-type-aware'], dir);
+    assert.equal(status, 0);
+    assert.equal(stdout, '0 files fixed.\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'mixed.ts'), 'utf8'), MIXED);
   });
 });
