@@ -5,19 +5,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { DiagnosticSeverity, DiagnosticTag, type TextEdit } from 'vscode-languageserver-protocol/node';
-import { applyEdits } from '../server/src/edits/builder';
-import { positionOf, TestClient } from './support/lsp';
+import { applyLspEdits, positionOf, TestClient } from './support/lsp';
 
 const SOURCE = `export function isDefault(port: string | number) {
   return port == 80;
 }
 `;
-
-function applyLspEdits(text: string, edits: readonly TextEdit[]): string {
-  const offsets = text.split('\n').reduce<number[]>((acc, line) => [...acc, acc[acc.length - 1]! + line.length + 1], [0]);
-  const offset = (p: { line: number; character: number }) => offsets[p.line]! + p.character;
-  return applyEdits(text, edits.map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText })));
-}
 
 describe('diagnostics and quick fixes over LSP (bundled dist/server.js)', () => {
   let client: TestClient;

@@ -22,8 +22,11 @@ import {
   type Range,
   type Position,
   type ProtocolConnection,
+  type TextDocumentClientCapabilities,
+  type TextEdit,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { applyEdits } from '../../server/src/edits/builder';
 import { PATTERNS_REQUEST, type PatternOccurrence } from '../../server/src/protocol';
 
 export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -64,7 +67,8 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static async start(settings: unknown = {}): Promise<{ client: TestClient; initialize: InitializeResult }> {
+  /** `textDocument` adds client capabilities, e.g. `{ codeAction: { disabledSupport: true } }`. */
+  static async start(settings: unknown = {}, textDocument: TextDocumentClientCapabilities = {}): Promise<{ client: TestClient; initialize: InitializeResult }> {
     const client = new TestClient();
     client.settings = settings;
     const initialize = await client.connection.sendRequest(InitializeRequest.type, {
@@ -72,7 +76,7 @@ export class TestClient {
       rootUri: null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
-        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },
+        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, ...textDocument },
       },
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
@@ -135,6 +139,13 @@ export class TestClient {
     this.connection.dispose();
     return code;
   }
+}
+
+/** `text` after LSP text edits (as one `WorkspaceEdit` holds them: none overlapping). */
+export function applyLspEdits(text: string, edits: readonly TextEdit[]): string {
+  const lineStarts = text.split('\n').reduce<number[]>((starts, line) => [...starts, starts[starts.length - 1]! + line.length + 1], [0]);
+  const offset = (p: Position) => lineStarts[p.line]! + p.character;
+  return applyEdits(text, edits.map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText })));
 }
 
 /** The position of the first occurrence of `needle` in `text` (plus `delta` characters). */
