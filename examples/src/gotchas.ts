@@ -1,6 +1,6 @@
 // The pipeline's bug tracker: one instance of every gotcha Pattern Lens reports, each the way it
-// turns up in real code. Every function type-checks and none of them throws: each one just computes
-// the wrong thing, at run time, in silence. The comment above each says what goes wrong.
+// turns up in real code. All of it type-checks, and nothing here is wrong until it runs: then each
+// one computes the wrong thing, leaks, or fails far from its cause. The comment above each says how.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Connection } from './resources.js';
 import type { Event } from './types.js';
@@ -9,8 +9,8 @@ import type { Event } from './types.js';
 // and run just for a type.
 import { Schema } from './objects.js';
 
-// loop-var-closure: `var` has one binding for the whole function, so every retry callback logs
-// the last attempt number (and `attempts[i]` is undefined) by the time the timers fire.
+// loop-var-closure: `var` has one binding for the whole function, so by the time the timers fire
+// every callback reads `i === attempts.length`: each logs the same number and `undefined`.
 export function scheduleRetries(attempts: string[]): void {
   for (var i = 0; i < attempts.length; i++) {
     setTimeout(() => console.log(`retry ${i}: ${attempts[i]}`), 1_000 * i);
