@@ -9,7 +9,7 @@ import { checkDocument, fixDocument, type CheckOptions } from '../service/check'
 import { ProjectConfigs } from '../service/config';
 import { ruleLevel } from '../service/diagnostics';
 import { languageOfFile } from '../service/documents';
-import { RULE_LEVELS, type RuleLevel } from '../service/settings';
+import { DEFAULT_MAX_FILE_SIZE_KB, fileTooLarge, RULE_LEVELS, type RuleLevel } from '../service/settings';
 import { TypeAwareProjects } from '../service/typeAware';
 import { selectFiles } from './files';
 import { FORMATS, formatJson, formatSarif, formatText, type FileResult, type Format, type RuleDescription } from './format';
@@ -29,6 +29,7 @@ Options:
   --patterns                  text format: list every pattern found, not only problems
   --rule <id>=<level>         set a rule's level: off, hint, info, warning, error (repeatable)
   --no-type-aware             skip the rules that need type information (faster)
+  --max-file-size-kb <n>      skip (and report) files larger than n KB (default: ${DEFAULT_MAX_FILE_SIZE_KB})
   --no-color                  plain text output (also when NO_COLOR is set or output is not a terminal)
   -h, --help                  show this help
   -v, --version               show the version
@@ -66,6 +67,12 @@ export function main(argv: readonly string[], io: Io): number {
     const relative = path.relative(io.cwd, file).split(path.sep).join('/') || path.basename(file);
     let text: string;
     try {
+      // Checked before reading, so a huge file is never loaded.
+      const tooLarge = fileTooLarge(fs.statSync(file).size, options.maxFileSizeKB);
+      if (tooLarge) {
+        problems.push(`${relative}: skipped, ${tooLarge} (--max-file-size-kb)`);
+        continue;
+      }
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       problems.push(`${relative}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
@@ -124,6 +131,7 @@ interface Options {
   readonly patterns: boolean;
   readonly rules: Readonly<Record<string, RuleLevel>>;
   readonly typeAware: boolean;
+  readonly maxFileSizeKB: number;
   readonly color: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -139,15 +147,18 @@ function parse(argv: readonly string[]): Options {
       patterns: { type: 'boolean', default: false },
       rule: { type: 'string', multiple: true, default: [] },
       'type-aware': { type: 'boolean', default: true },
+      'max-file-size-kb': { type: 'string', default: String(DEFAULT_MAX_FILE_SIZE_KB) },
       color: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
   });
   const [command, ...paths] = positionals;
-  const base = { paths, patterns: values.patterns, typeAware: values['type-aware'], color: values.color, help: values.help, version: values.version };
+  const maxFileSizeKB = Number(values['max-file-size-kb']);
+  const base = { paths, patterns: values.patterns, typeAware: values['type-aware'], maxFileSizeKB, color: values.color, help: values.help, version: values.version };
   if (values.help || values.version) return { ...base, command: 'check', format: 'text', rules: {} };
   if (command !== 'check' && command !== 'fix') throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
+  if (!(maxFileSizeKB > 0 && Number.isFinite(maxFileSizeKB))) throw new UsageError(`--max-file-size-kb ${values['max-file-size-kb']}: give a positive number of KB`);
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`unknown format '${values.format}' (use ${FORMATS.join(', ')})`);
   const rules: Record<string, RuleLevel> = {};
   for (const setting of values.rule) {

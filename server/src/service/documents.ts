@@ -66,17 +66,12 @@ export class DocumentStore {
     let { document, sourceFile } = entry;
     for (const change of changes) {
       const isIncremental = 'range' in change;
-      const start = isIncremental ? document.offsetAt(change.range.start) : 0;
-      const end = isIncremental ? document.offsetAt(change.range.end) : document.getText().length;
+      // TextDocument.update accepts a range given end first; so does this.
+      const [start, end] = isIncremental
+        ? [document.offsetAt(change.range.start), document.offsetAt(change.range.end)].sort((a, b) => a - b)
+        : [0, document.getText().length];
       document = TextDocument.update(document, [change], version);
-      if (sourceFile) {
-        sourceFile = isIncremental
-          ? ts.updateSourceFile(sourceFile, document.getText(), {
-              span: { start, length: end - start },
-              newLength: change.text.length,
-            })
-          : undefined;
-      }
+      sourceFile = sourceFile && isIncremental ? reparse(sourceFile, document.getText(), start!, end!, change.text.length) : undefined;
     }
     this.entries.set(uri, { document, sourceFile });
     return document;
@@ -101,6 +96,19 @@ export class DocumentStore {
     if (!entry) return undefined;
     entry.sourceFile ??= parse(entry.document);
     return { document: entry.document, sourceFile: entry.sourceFile };
+  }
+}
+
+/**
+ * The tree after one edit, reusing unchanged nodes; undefined (parse afresh when next asked) if the
+ * incremental parser fails, e.g. out of stack on an edit that nests the code too deeply: the text has
+ * already changed, so keeping the old tree would pair it with the wrong text.
+ */
+function reparse(sourceFile: ts.SourceFile, text: string, start: number, end: number, newLength: number): ts.SourceFile | undefined {
+  try {
+    return ts.updateSourceFile(sourceFile, text, { span: { start, length: end - start }, newLength });
+  } catch {
+    return undefined;
   }
 }
 

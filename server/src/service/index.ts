@@ -1,4 +1,4 @@
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { PatternOccurrence } from '../protocol';
 import { RULES } from '../rules';
@@ -11,7 +11,7 @@ import { DocumentStore, SUPPORTED_LANGUAGES } from './documents';
 import { hoverAt } from './hover';
 import { ProjectFactsCache } from './projectFacts';
 import { isRefactorData, refactorActions, resolveRefactor, type RefactorEnvironment } from './refactors';
-import { DEFAULT_SETTINGS, normalizeSettings, type RuleLevel, type Settings } from './settings';
+import { DEFAULT_SETTINGS, fileTooLarge, normalizeSettings, type RuleLevel, type Settings } from './settings';
 import { mergeProblems, TYPE_AWARE_RULES, TypeAwareProjects } from './typeAware';
 import type { CancellationToken } from './walk';
 
@@ -46,6 +46,8 @@ export class PatternLensService {
   /** Built on the first type-aware request, never on start-up. */
   private typeAware: TypeAwareProjects | undefined;
   private readonly typeAwareProblems = new Map<string, { version: number; problems: Problem[] }>();
+  /** The size check of each document's latest version (counting UTF-8 bytes reads the whole text). */
+  private readonly sizeChecks = new Map<string, { version: number; maxKB: number; skipped: Analysis | undefined }>();
 
   constructor(private readonly options: ServiceOptions = {}) {
     this.analyses = new AnalysisCache(options.onDetectorFailure);
@@ -88,6 +90,7 @@ export class PatternLensService {
   close(uri: string): void {
     this.documents.close(uri);
     this.analyses.delete(uri);
+    this.sizeChecks.delete(uri);
     this.typeAwareProblems.delete(uri);
     this.typeAware?.closeFile(fileNameOf(uri));
   }
@@ -100,11 +103,32 @@ export class PatternLensService {
     return this.documents.document(uri)?.version;
   }
 
-  /** The analysis of the document's current version (one walk per version). Throws WalkCancelled. */
+  /**
+   * The analysis of the document's current version (one walk per version), or why it was skipped: over
+   * the size limit it is never parsed. Throws WalkCancelled.
+   */
   analysis(uri: string, token?: CancellationToken): Analysis | undefined {
     const document = this.documents.document(uri);
     if (!document) return undefined;
-    return this.analyses.get(document, () => this.documents.parsed(uri)!.sourceFile, token);
+    return this.overSizeLimit(document) ?? this.analyses.get(document, () => this.documents.parsed(uri)!.sourceFile, token);
+  }
+
+  private overSizeLimit(document: TextDocument): Analysis | undefined {
+    const { uri, version } = document;
+    const maxKB = this.currentSettings.maxFileSizeKB;
+    const cached = this.sizeChecks.get(uri);
+    if (cached?.version === version && cached.maxKB === maxKB) return cached.skipped;
+    const reason = fileTooLarge(Buffer.byteLength(document.getText()), maxKB);
+    const skipped = reason === undefined ? undefined : {
+      uri,
+      version,
+      findings: [],
+      problems: [],
+      failures: [],
+      skipped: `Pattern Lens skipped this file: ${reason} (the setting patternLens.maxFileSizeKB).`,
+    };
+    this.sizeChecks.set(uri, { version, maxKB, skipped });
+    return skipped;
   }
 
   hover(uri: string, position: Position, token?: CancellationToken): Hover | null {
@@ -192,7 +216,8 @@ export class PatternLensService {
   /** Quick fixes for the given diagnostics, refactors at the range, and fix-all when asked for; edits come on resolve. */
   codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[], only: readonly string[] | undefined, token?: CancellationToken): CodeAction[] {
     const document = this.documents.document(uri);
-    if (!document) return [];
+    // A skipped file is never parsed, and one too deep to parse would throw here.
+    if (!document || this.analysis(uri, token)?.skipped) return [];
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = wants('quickfix') ? quickFixes(document, diagnostics) : [];
     const span = { start: document.offsetAt(range.start), end: document.offsetAt(range.end) };
@@ -209,11 +234,11 @@ export class PatternLensService {
     return actions;
   }
 
+  /** The action with its edit, for the document version it was offered on; unchanged (no edit) for any other. */
   resolveCodeAction(action: CodeAction): CodeAction {
-    const uri = (action.data as { uri?: unknown } | undefined)?.uri;
-    if (typeof uri !== 'string') return action;
-    const parsed = this.documents.parsed(uri);
-    if (!parsed) return action;
+    const { uri, version } = (action.data ?? {}) as { uri?: unknown; version?: unknown };
+    if (typeof uri !== 'string' || version !== this.version(uri) || this.analysis(uri)?.skipped) return action;
+    const parsed = this.documents.parsed(uri)!;
     if (isRefactorData(action.data)) {
       return resolveRefactor(action, parsed.document, parsed.sourceFile, this.refactorEnvironment(uri, parsed.document.getText()));
     }

@@ -13,7 +13,16 @@ export interface Settings {
   readonly typeAware: { readonly enabled: boolean };
   /** Where `wrap-with-decorator` puts shared decorators (a module path relative to the workspace), if set. */
   readonly refactors: { readonly decoratorsModule: string | undefined };
+  /** Files larger than this (UTF-8 bytes, in KB) are skipped with one message. */
+  readonly maxFileSizeKB: number;
 }
+
+/**
+ * 2 MB: on this project's reference machine (2 cores) a 2 MB file takes about 0.3 s to analyse the first time
+ * and under 0.1 s after each edit; at 5 MB each keystroke costs over 0.25 s, and every hover waits behind it.
+ * Hand-written sources are far smaller; what goes over is mostly bundles and generated code.
+ */
+export const DEFAULT_MAX_FILE_SIZE_KB = 2048;
 
 export const DEFAULT_SETTINGS: Settings = {
   hover: { enabled: true, verbosity: 'full' },
@@ -21,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   typeAware: { enabled: true },
   refactors: { decoratorsModule: undefined },
+  maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB,
 };
 
 /** Reads settings as a user or a client sent them: anything malformed falls back to the default. */
@@ -45,6 +55,7 @@ export function normalizeSettings(raw: unknown): Settings {
     refactors: {
       decoratorsModule: typeof refactors.decoratorsModule === 'string' && refactors.decoratorsModule.trim() !== '' ? refactors.decoratorsModule.trim() : undefined,
     },
+    maxFileSizeKB: isPositive(section.maxFileSizeKB) ? section.maxFileSizeKB : DEFAULT_MAX_FILE_SIZE_KB,
   };
 }
 
@@ -55,6 +66,16 @@ export function normalizeRuleLevels(raw: unknown): Record<string, RuleLevel> {
     if (RULE_LEVELS.includes(level as RuleLevel)) levels[id] = level as RuleLevel;
   }
   return levels;
+}
+
+/** Why a file of `bytes` bytes is not analysed under a limit of `maxKB` KB, or undefined when it is within it. */
+export function fileTooLarge(bytes: number, maxKB: number): string | undefined {
+  if (bytes <= maxKB * 1024) return undefined;
+  return `it is ${Math.ceil(bytes / 1024).toLocaleString('en')} KB, over the limit of ${maxKB.toLocaleString('en')} KB`;
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
