@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as fc from 'fast-check';
-import { describeInput, FUZZ_SEED, fuzzInput, repositorySeeds, specialInputs } from './support/fuzz';
+import { describeInput, FUZZ_SEED, fuzzInput, fuzzUri, repositorySeeds, specialInputs } from './support/fuzz';
 import { EngineFuzzer } from './support/fuzzEngine';
 
 const seeds = repositorySeeds();
@@ -38,7 +38,7 @@ describe('fuzz: the engine', () => {
 
   test('files nested too deeply for the parser say so in one diagnostic', () => {
     for (const special of specials.filter((s) => /^10k nested (parentheses|blocks|JSX)/.test(s.name))) {
-      const uri = `file:///fuzz/special${special.languageId === 'typescriptreact' ? '.tsx' : '.ts'}`;
+      const uri = fuzzUri('special', special.languageId);
       fuzzer.checkSpecial(special);
       const diagnostics = fuzzer.diagnostics(uri);
       assert.deepEqual(diagnostics.map((d) => d.code), ['file-skipped'], special.name);
@@ -49,7 +49,7 @@ describe('fuzz: the engine', () => {
   test('a 5 MB generated file is skipped with one message under the default limit, and analysed within the bound above it', () => {
     const big = specials.find((s) => s.name === 'a 5 MB generated file')!;
     fuzzer.checkSpecial(big);
-    const [skipped, ...rest] = fuzzer.diagnostics('file:///fuzz/special.ts');
+    const [skipped, ...rest] = fuzzer.diagnostics(fuzzUri('special', 'typescript'));
     assert.deepEqual(rest, []);
     assert.equal(skipped!.code, 'file-skipped');
     assert.match(String(skipped!.message), /^Pattern Lens skipped this file: it is 5,\d{3} KB, over the limit of 2,048 KB \(the setting patternLens\.maxFileSizeKB\)\.$/);

@@ -9,12 +9,23 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { languageOfFile } from '../../server/src/service/documents';
 
 export const ROOT = path.join(__dirname, '..', '..');
+
+const EXTENSIONS: Readonly<Record<string, string>> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+
+/**
+ * Where fuzzed documents claim to live: beside the example project (they are never written there), so
+ * that the project facts find its TypeScript and tsconfig, and the refactors are offered, not disabled.
+ */
+export function fuzzUri(name: string, languageId: string): string {
+  return pathToFileURL(path.join(ROOT, 'examples', 'fuzz', `${name}${EXTENSIONS[languageId]}`)).href;
+}
 
 /** Fixed, so a CI failure replays anywhere; the long mode takes another with --seed. */
 export const FUZZ_SEED = 20261122;

@@ -9,6 +9,7 @@ import {
   ANSWER_BOUND_MS,
   applyTextEdits,
   describeInput,
+  fuzzUri,
   lineStarts,
   positionAt,
   queryPositions,
@@ -21,7 +22,6 @@ import {
   type SpecialInput,
 } from './fuzz';
 
-const EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
 /** Inserted before a statement by the UTF-16 check: astral and combining characters in a comment. */
 const SHIFT = '/*😀é𝒳́*/ ';
 
@@ -57,7 +57,7 @@ export class EngineFuzzer {
         problems.push(`${what} threw: ${error instanceof Error ? error.stack : String(error)}`);
       }
     };
-    const uri = `file:///fuzz/input${EXTENSIONS[languageId]}`;
+    const uri = fuzzUri('input', languageId);
     const { steps, text } = stepsOf(seed.text, languageId, input.mutations);
     guard('editing', () => {
       this.service.close(uri);
@@ -94,7 +94,7 @@ export class EngineFuzzer {
   checkSpecial(special: SpecialInput): string[] {
     this.description = special.name;
     const problems: string[] = [];
-    const uri = `file:///fuzz/special${EXTENSIONS[special.languageId]}`;
+    const uri = fuzzUri('special', special.languageId);
     try {
       this.service.close(uri);
       this.service.open(uri, special.languageId, ++this.version, special.text);
@@ -130,7 +130,7 @@ export class EngineFuzzer {
     // The edits were not lost: the document is the mutated text, and analysing it after incremental
     // edits (and a cancelled walk) gives what a fresh parse gives.
     const diagnostics = this.timed('diagnostics', () => service.diagnostics(uri));
-    const fresh = `file:///fuzz/fresh${EXTENSIONS[languageId]}`;
+    const fresh = fuzzUri('fresh', languageId);
     service.close(fresh);
     service.open(fresh, languageId, 1, text);
     const analysis = service.analysis(uri)!;
@@ -210,7 +210,7 @@ export class EngineFuzzer {
     if (candidates.length === 0) return [];
     const at = candidates[shiftAt % candidates.length]!;
     const shifted = text.slice(0, at) + SHIFT + text.slice(at);
-    const uri = `file:///fuzz/shifted${EXTENSIONS[languageId]}`;
+    const uri = fuzzUri('shifted', languageId);
     this.service.close(uri);
     this.service.open(uri, languageId, 1, shifted);
     const where = positionAt(lineStarts(text), at);

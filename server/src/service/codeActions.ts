@@ -8,11 +8,13 @@ import { DIAGNOSTIC_SOURCE, UNUSED_SUPPRESSION, type DiagnosticData } from './di
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.patternLens`;
 
+const ACTIONS = ['fix', 'ignore-line', 'ignore-file', 'remove-directive'] as const;
+
 /** What a lazily resolved action carries until `codeAction/resolve` computes its edit. */
 export interface ActionData {
   readonly uri: string;
   readonly version: number;
-  readonly action: 'fix' | 'ignore-line' | 'ignore-file' | 'remove-directive';
+  readonly action: (typeof ACTIONS)[number];
   readonly ruleId: string;
   readonly fixId?: string;
   readonly start: number;
@@ -54,8 +56,8 @@ function lazy(title: string, diagnostics: Diagnostic[], data: ActionData, isPref
  * unchanged (no edit) when the document has changed since: an edit is never applied to other text.
  */
 export function resolveQuickFix(action: CodeAction, document: TextDocument, sourceFile: ts.SourceFile): CodeAction {
-  const data = action.data as ActionData;
-  if (data.version !== document.version) return action;
+  const data = action.data;
+  if (!isActionData(data, document)) return action;
   const edits = editsFor(data, sourceFile);
   return edits.length > 0 ? { ...action, edit: workspaceEdit(document, edits) } : action;
 }
@@ -123,6 +125,23 @@ export function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]
     newText: e.newText,
   }));
   return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: lspEdits }] };
+}
+
+/** The data comes back from the client: it must be ours, for this version, with a span inside the text. */
+function isActionData(value: unknown, document: TextDocument): value is ActionData {
+  const data = value as ActionData | undefined;
+  return (
+    data?.version === document.version &&
+    ACTIONS.includes(data.action) &&
+    typeof data.ruleId === 'string' &&
+    (data.fixId === undefined || typeof data.fixId === 'string') &&
+    isSpanIn(data, document)
+  );
+}
+
+export function isSpanIn(span: { start?: unknown; end?: unknown } | undefined, document: TextDocument): boolean {
+  const { start, end } = span ?? {};
+  return Number.isInteger(start) && Number.isInteger(end) && 0 <= (start as number) && (start as number) <= (end as number) && (end as number) <= document.getText().length;
 }
 
 function isDiagnosticData(value: unknown): value is DiagnosticData {

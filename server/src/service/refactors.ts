@@ -5,7 +5,7 @@ import type { Span } from '../patterns/types';
 import { REFACTORS, REFACTORS_BY_ID } from '../refactors';
 import { pathContaining } from '../refactors/support';
 import type { ProjectFacts, RefactorContext, RefactorOffer, TypeFacts } from '../refactors/types';
-import { workspaceEdit } from './codeActions';
+import { isSpanIn, workspaceEdit } from './codeActions';
 
 export const REFACTOR_KIND_PREFIX = 'refactor.rewrite.patternLens';
 
@@ -60,7 +60,11 @@ export function isRefactorData(data: unknown): data is RefactorActionData {
 export function resolveRefactor(action: CodeAction, document: TextDocument, sourceFile: ts.SourceFile, environment: RefactorEnvironment): CodeAction {
   const data = action.data as RefactorActionData;
   const refactor = REFACTORS_BY_ID.get(data.refactor);
-  if (!refactor || data.version !== document.version) return action;
-  const edits = refactor.doChange(contextFor(sourceFile, data.span, environment), data.offer);
+  if (!refactor || data.version !== document.version || !isSpanIn(data.span, document)) return action;
+  // The data came back from the client: only the choice of action is taken from it, the offer is made afresh.
+  const context = contextFor(sourceFile, data.span, environment);
+  const offer = refactor.getOffers(context).find((o) => !o.disabled && o.action === (data.offer as Partial<RefactorOffer> | undefined)?.action);
+  if (!offer) return action;
+  const edits = refactor.doChange(context, offer);
   return edits.length === 0 ? action : { ...action, edit: workspaceEdit(document, edits) };
 }
