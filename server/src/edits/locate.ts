@@ -26,3 +26,20 @@ export function nodePathAt(
     current = next;
   }
 }
+
+/**
+ * The chain from the source file down to the innermost node that contains the whole span (leading trivia
+ * excluded), for spans that are not exactly one node (`=== NaN`, `fill([])`, a selection). The span may
+ * touch a node's edges: a cursor just after a name counts.
+ */
+export function pathContaining(sourceFile: ts.SourceFile, span: Span): ts.Node[] {
+  const path: ts.Node[] = [sourceFile];
+  for (let current: ts.Node = sourceFile; ; ) {
+    const next: ts.Node | undefined = ts.forEachChild(current, (child) =>
+      child.getStart(sourceFile) <= span.start && span.end <= child.end ? child : undefined,
+    );
+    if (!next) return path;
+    path.push(next);
+    current = next;
+  }
+}

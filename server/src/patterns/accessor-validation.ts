@@ -1,5 +1,7 @@
 import * as ts from 'typescript';
-import { accessorHeadSpan, hasModifier, isClassLike, skipOuter, staticNameText, staticOwnerName, thisOrClassMember } from './support-e';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { hasModifier } from '../syntax/modifiers';
+import { accessorHeadSpan, isClassLike, staticNameText, staticOwnerName, thisOrClassMember } from './support-e';
 import type { PatternDefinition } from './types';
 
 /** The getter declared beside `setter` under the same name and static-ness, if any. */
@@ -105,7 +107,7 @@ function validates(setter: ts.SetAccessorDeclaration, owner: ts.Node | undefined
   if (facts.throwAt && facts.throwAt.pos < store.pos) return facts.throwAt;
   if (facts.guardAt && facts.guardAt.pos < store.pos) return facts.guardAt;
   if (parameter === undefined) return undefined;
-  const value = skipOuter(store.right);
+  const value = skipOuterExpressions(store.right);
   if (ts.isIdentifier(value)) return undefined; // stores the parameter (or a local) as it is
   return mentions(value, parameter) ? value : undefined;
 }

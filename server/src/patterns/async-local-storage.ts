@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { methodCallNames, ownerOf, type Owner } from './support-b';
+import { methodCallNames, type Owner, ownerOf } from '../syntax/owners';
 import type { PatternDefinition } from './types';
 
 const MODULES: ReadonlySet<string> = new Set(['node:async_hooks', 'async_hooks']);

@@ -1,6 +1,7 @@
 import * as ts from 'typescript';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember, skipOuterExpressions } from './support-c';
+import { skipOuterExpressions } from '../syntax/expressions';
 import { tokenAt } from '../syntax/tokens';
+import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember } from './support-c';
 import type { Listeners, NodeListener, PatternDefinition, Span } from './types';
 
 /** A call signature from its type parameters or `(` to its return type (or `)`), without the `;`. */

@@ -1,13 +1,12 @@
 import * as ts from 'typescript';
+import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionOrStaticBlock } from '../syntax/functions';
 import {
+  declaredFunctionName,
   DECORATOR_CONTEXT_TYPES,
   LEGACY_DECORATOR_TYPES,
-  declaredFunctionName,
-  isExpressionWrapper,
-  isFunctionScope,
   someReturnedExpression,
   typeReferenceName,
-  unwrapExpression,
 } from './support-a';
 import type { PatternDefinition } from './types';
 
@@ -130,7 +129,7 @@ export class PriceClient {
     const reportFactory = (index: number): void => {
       const fn = ancestors[index]!;
       let parentIndex = index - 1;
-      while (parentIndex >= 0 && isExpressionWrapper(ancestors[parentIndex]!)) parentIndex--;
+      while (parentIndex >= 0 && isOuterExpression(ancestors[parentIndex]!)) parentIndex--;
       const name = declaredFunctionName(fn, ancestors[parentIndex]);
       if (!name || reported?.has(fn)) return;
       (reported ??= new Set()).add(fn);
@@ -146,14 +145,14 @@ export class PriceClient {
       if (ts.isFunctionDeclaration(decorator)) {
         name = decorator.name?.text;
       } else {
-        while (scan >= 0 && isExpressionWrapper(ancestors[scan]!)) scan--;
+        while (scan >= 0 && isOuterExpression(ancestors[scan]!)) scan--;
         const holder = ancestors[scan];
         const child = ancestors[scan + 1] ?? decorator;
         if (!holder) return -1;
         if (ts.isReturnStatement(holder)) {
           // `return (value, context) => ...`: the factory is the function around the `return`.
           for (let i = scan - 1; i >= 0; i--) {
-            if (isFunctionScope(ancestors[i]!)) return isFactoryCandidate(ancestors[i]!) ? i : -1;
+            if (isFunctionOrStaticBlock(ancestors[i]!)) return isFactoryCandidate(ancestors[i]!) ? i : -1;
           }
           return -1;
         }
@@ -163,10 +162,10 @@ export class PriceClient {
       if (name === undefined) return -1;
       for (let i = scan - 1; i >= 0; i--) {
         const outer = ancestors[i]!;
-        if (!isFunctionScope(outer)) continue;
+        if (!isFunctionOrStaticBlock(outer)) continue;
         if (!isFactoryCandidate(outer)) return -1;
         const returnsIt = someReturnedExpression(outer, (expression) => {
-          const value = unwrapExpression(expression);
+          const value = skipOuterExpressions(expression);
           return ts.isIdentifier(value) && value.text === name;
         });
         return returnsIt ? i : -1;
@@ -176,7 +175,7 @@ export class PriceClient {
 
     return {
       [ts.SyntaxKind.Decorator](node) {
-        if (ts.isCallExpression(unwrapExpression((node as ts.Decorator).expression))) context.report(node);
+        if (ts.isCallExpression(skipOuterExpressions((node as ts.Decorator).expression))) context.report(node);
       },
       [ts.SyntaxKind.TypeReference](node) {
         const name = typeReferenceName(node as ts.TypeReferenceNode);

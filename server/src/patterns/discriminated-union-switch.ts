@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { skipParentheses } from '../syntax/expressions';
 import type { PatternDefinition } from './types';
 
 /*
@@ -30,11 +31,6 @@ const NEVER_HELPERS: ReadonlySet<string> = new Set([
   'unreachable',
   'absurd',
 ]);
-
-function skipParentheses(expression: ts.Expression): ts.Expression {
-  while (expression.kind === ts.SyntaxKind.ParenthesizedExpression) expression = (expression as ts.ParenthesizedExpression).expression;
-  return expression;
-}
 
 /** `shape.kind`, `this.state.kind`, `shape?.kind`, `shape['kind']`: the property name, else undefined. */
 function discriminantName(expression: ts.Expression): string | undefined {

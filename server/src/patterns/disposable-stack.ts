@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { declaresLocally, methodCallNames, ownerOf, type Owner } from './support-b';
+import { declaresLocally, methodCallNames, type Owner, ownerOf } from '../syntax/owners';
 import type { PatternDefinition } from './types';
 
 const STACK_CLASSES: ReadonlySet<string> = new Set(['DisposableStack', 'AsyncDisposableStack']);

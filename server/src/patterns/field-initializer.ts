@@ -1,5 +1,7 @@
 import * as ts from 'typescript';
-import { hasModifier, isClassLike, skipOuter } from './support-e';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { hasModifier } from '../syntax/modifiers';
+import { isClassLike } from './support-e';
 import type { PatternDefinition } from './types';
 
 /** Constructors whose `new` gives a fresh mutable container. */
@@ -25,7 +27,7 @@ const MUTABLE_CONSTRUCTORS = new Set([
 
 /** `[]`, `[...]`, `{}`, `{ ... }`, `new Map()`, `new Set<T>()`, ... (through parentheses and casts). */
 function createsMutableValue(initializer: ts.Expression): boolean {
-  const value = skipOuter(initializer);
+  const value = skipOuterExpressions(initializer);
   switch (value.kind) {
     case ts.SyntaxKind.ArrayLiteralExpression:
     case ts.SyntaxKind.ObjectLiteralExpression:

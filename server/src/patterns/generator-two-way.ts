@@ -1,5 +1,7 @@
 import * as ts from 'typescript';
-import { asGenerator, owningGenerator, skipOuterExpressions } from './support-c';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionLike } from '../syntax/functions';
+import { asGenerator, owningGenerator } from './support-c';
 import type { PatternDefinition } from './types';
 
 const DRIVING_METHODS = new Set(['next', 'return', 'throw']);
@@ -61,21 +63,6 @@ function declarationScope(ancestors: readonly ts.Node[]): ts.Node | undefined {
     if (kind !== ts.SyntaxKind.VariableDeclarationList && kind !== ts.SyntaxKind.VariableStatement) return ancestors[i];
   }
   return undefined;
-}
-
-function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.Constructor:
-      return true;
-    default:
-      return false;
-  }
 }
 
 export const generatorTwoWay: PatternDefinition = {

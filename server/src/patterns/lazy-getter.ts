@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { accessorHeadSpan, isThis, memberOf, skipOuter, staticNameText, staticOwnerName, thisOrClassMember } from './support-e';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { accessorHeadSpan, isThis, memberOf, staticNameText, staticOwnerName, thisOrClassMember } from './support-e';
 import type { PatternDefinition } from './types';
 
 /** `??=` and `||=`: assign only when the target is missing. */
@@ -16,14 +17,14 @@ function isPlainAssignment(node: ts.Node): node is ts.BinaryExpression {
 }
 
 function isNullish(node: ts.Expression): boolean {
-  const bare = skipOuter(node);
+  const bare = skipOuterExpressions(node);
   if (bare.kind === ts.SyntaxKind.NullKeyword) return true;
   if (ts.isIdentifier(bare)) return bare.text === 'undefined';
   return ts.isVoidExpression(bare);
 }
 
 function isUndefinedString(node: ts.Expression): boolean {
-  const bare = skipOuter(node);
+  const bare = skipOuterExpressions(node);
   return (ts.isStringLiteral(bare) || ts.isNoSubstitutionTemplateLiteral(bare)) && bare.text === 'undefined';
 }
 
@@ -35,7 +36,7 @@ const slotOf = thisOrClassMember;
  * `typeof S === 'undefined'`; present (`missing: false`) for `S`, `S !== undefined`, `S != null`.
  */
 function testedSlot(condition: ts.Expression, className: string | undefined): { slot: string; missing: boolean } | undefined {
-  const bare = skipOuter(condition);
+  const bare = skipOuterExpressions(condition);
   if (ts.isPrefixUnaryExpression(bare) && bare.operator === ts.SyntaxKind.ExclamationToken) {
     const slot = slotOf(bare.operand, className);
     return slot === undefined ? undefined : { slot, missing: true };
@@ -62,7 +63,7 @@ function comparedSlot(
     const slot = slotOf(side, className);
     if (slot !== undefined) return { slot, missing };
   }
-  const typeOf = skipOuter(side);
+  const typeOf = skipOuterExpressions(side);
   if (ts.isTypeOfExpression(typeOf) && isUndefinedString(other)) {
     const slot = slotOf(typeOf.expression, className);
     if (slot !== undefined) return { slot, missing };
@@ -85,7 +86,7 @@ function findAssignment(
   for (let i = from; i < statements.length; i++) {
     const statement = statements[i]!;
     if (!ts.isExpressionStatement(statement)) continue;
-    const expression = skipOuter(statement.expression);
+    const expression = skipOuterExpressions(statement.expression);
     if (isPlainAssignment(expression) && slotOf(expression.left, className) === slot) return expression;
   }
   return undefined;
@@ -101,7 +102,7 @@ function findReturnedAssignment(
   for (let i = from; i < statements.length; i++) {
     const statement = statements[i]!;
     if (!ts.isReturnStatement(statement) || !statement.expression) continue;
-    const returned = skipOuter(statement.expression);
+    const returned = skipOuterExpressions(statement.expression);
     if (isPlainAssignment(returned) && slotOf(returned.left, className) === slot) return returned;
   }
   return undefined;
@@ -136,7 +137,7 @@ function findCaching(getter: ts.GetAccessorDeclaration, owner: ts.Node | undefin
 
     if (ts.isReturnStatement(statement)) {
       if (!statement.expression) continue;
-      const returned = skipOuter(statement.expression);
+      const returned = skipOuterExpressions(statement.expression);
       if (!ts.isBinaryExpression(returned)) continue;
       const operator = returned.operatorToken.kind;
       // return S ??= compute()
@@ -147,13 +148,13 @@ function findCaching(getter: ts.GetAccessorDeclaration, owner: ts.Node | undefin
       // return S ?? (S = compute())
       if (operator !== ts.SyntaxKind.QuestionQuestionToken && operator !== ts.SyntaxKind.BarBarToken) continue;
       const slot = slotOf(returned.left, className);
-      const assignment = skipOuter(returned.right);
+      const assignment = skipOuterExpressions(returned.right);
       if (slot !== undefined && isPlainAssignment(assignment) && slotOf(assignment.left, className) === slot) return assignment;
       continue;
     }
 
     if (ts.isExpressionStatement(statement)) {
-      const expression = skipOuter(statement.expression);
+      const expression = skipOuterExpressions(statement.expression);
       // S ??= compute(); ... return S
       if (isCachingAssignment(expression)) {
         const slot = slotOf(expression.left, className);
@@ -209,9 +210,9 @@ function redefinesItself(call: ts.CallExpression, name: string): boolean {
   if (!ts.isIdentifier(receiver) || (receiver.text !== 'Object' && receiver.text !== 'Reflect')) return false;
   const [target, key, descriptor] = call.arguments;
   if (!target || !key || !descriptor || !isThis(target)) return false;
-  const bareKey = skipOuter(key);
+  const bareKey = skipOuterExpressions(key);
   if (!(ts.isStringLiteral(bareKey) || ts.isNoSubstitutionTemplateLiteral(bareKey)) || bareKey.text !== name) return false;
-  const bareDescriptor = skipOuter(descriptor);
+  const bareDescriptor = skipOuterExpressions(descriptor);
   if (!ts.isObjectLiteralExpression(bareDescriptor)) return false;
   for (const property of bareDescriptor.properties) {
     if ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && staticNameText(property.name) === 'value') {

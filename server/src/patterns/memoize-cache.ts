@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { decoratorName, enclosingFunctionIndex, isExpressionWrapper, oneLineSpan, unwrapExpression } from './support-a';
+import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { decoratorName, enclosingFunctionIndex, oneLineSpan } from './support-a';
 import type { PatternDefinition } from './types';
 
 /** Decorator names that mean "memoize this" (compared lower-cased). */
@@ -37,7 +38,7 @@ interface FunctionFacts {
 
 /** `cache` for `cache`, `this.cache` / `this.#cache` for a field, else undefined. */
 function receiverKey(expression: ts.Expression): string | undefined {
-  const value = unwrapExpression(expression);
+  const value = skipOuterExpressions(expression);
   if (ts.isIdentifier(value)) return value.text;
   if (ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${value.name.text}`;
   return undefined;
@@ -142,7 +143,7 @@ export function route(from: string, to: string): Route {
     const initializedHolder = (node: ts.Node): ts.Node | undefined => {
       let index = ancestors.length - 1;
       let child = node;
-      while (index >= 0 && isExpressionWrapper(ancestors[index]!)) child = ancestors[index--]!;
+      while (index >= 0 && isOuterExpression(ancestors[index]!)) child = ancestors[index--]!;
       const holder = ancestors[index];
       if (!holder) return undefined;
       if ((ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === child) return holder;
@@ -186,7 +187,7 @@ export function route(from: string, to: string): Route {
         const method = callee.name.text;
         if (method !== 'get' && method !== 'has' && method !== 'set') return;
         if (method === 'set' && call.arguments.length < 2) return;
-        const receiver = unwrapExpression(callee.expression);
+        const receiver = skipOuterExpressions(callee.expression);
         if (!ts.isIdentifier(receiver) && !(ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword)) return;
         const fnIndex = enclosingFunctionIndex(ancestors);
         if (fnIndex < 0) return;
@@ -223,7 +224,7 @@ export function route(from: string, to: string): Route {
         let child: ts.Node = call;
         while (
           index > fnIndex &&
-          (isExpressionWrapper(ancestors[index]!) ||
+          (isOuterExpression(ancestors[index]!) ||
             (ts.isBinaryExpression(ancestors[index]!) &&
               (ancestors[index] as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken &&
               (ancestors[index] as ts.BinaryExpression).left === child))
@@ -240,7 +241,7 @@ export function route(from: string, to: string): Route {
         if (!byFunction) return;
         const expression = (node as ts.ReturnStatement).expression;
         if (!expression) return;
-        const value = unwrapExpression(expression);
+        const value = skipOuterExpressions(expression);
         if (!ts.isIdentifier(value)) return;
         const fnIndex = enclosingFunctionIndex(ancestors);
         const lookup = fnIndex < 0 ? undefined : byFunction.get(ancestors[fnIndex]!)?.aliases?.get(value.text);

@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { unwrapExpression } from './support-a';
+import { skipOuterExpressions } from '../syntax/expressions';
 import type { PatternDefinition, Span } from './types';
 
 /** Whether `node` mentions any of the arrow's parameters by name. */
@@ -25,7 +25,7 @@ function forwardedCall(arrow: ts.ArrowFunction): ts.CallExpression | undefined {
     expression = arrow.body;
   }
   if (!expression) return undefined;
-  expression = unwrapExpression(expression);
+  expression = skipOuterExpressions(expression);
   return ts.isCallExpression(expression) ? expression : undefined;
 }
 
@@ -42,8 +42,8 @@ function isPartialArrow(arrow: ts.ArrowFunction): boolean {
   for (const parameter of parameters) {
     if (!ts.isIdentifier(parameter.name) || parameter.initializer) return false;
   }
-  let root: ts.Expression = unwrapExpression(call.expression);
-  while (ts.isPropertyAccessExpression(root)) root = unwrapExpression(root.expression);
+  let root: ts.Expression = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root) || mentionsParameter(root, parameters)) return false;
 
   let forwarded = 0;
@@ -67,7 +67,7 @@ function isPartialArrow(arrow: ts.ArrowFunction): boolean {
 }
 
 function isNullish(expression: ts.Expression): boolean {
-  const value = unwrapExpression(expression);
+  const value = skipOuterExpressions(expression);
   return (
     value.kind === ts.SyntaxKind.NullKeyword ||
     (ts.isIdentifier(value) && value.text === 'undefined') ||

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember, skipOuterExpressions } from './support-c';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember } from './support-c';
 import type { Listeners, NodeListener, PatternDefinition, Span } from './types';
 
 /** `Reflect.xxx(...)` calls anywhere inside an inline handler object, by the span of `Reflect.xxx`. */

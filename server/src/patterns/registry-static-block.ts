@@ -1,5 +1,7 @@
 import * as ts from 'typescript';
-import { hasModifier, isClassLike, skipOuter } from './support-e';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { hasModifier } from '../syntax/modifiers';
+import { isClassLike } from './support-e';
 import type { DetectorContext, PatternDefinition } from './types';
 
 /** Collection methods that store their argument. */
@@ -9,7 +11,7 @@ const STATIC_KEYWORD_LENGTH = 'static'.length;
 
 /** `this` or `new.target` as written (inside parentheses or `as` casts). */
 function registeredClass(expression: ts.Expression): 'this' | 'new.target' | undefined {
-  const bare = skipOuter(expression);
+  const bare = skipOuterExpressions(expression);
   if (bare.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isMetaProperty(bare) && bare.keywordToken === ts.SyntaxKind.NewKeyword && bare.name.text === 'target') return 'new.target';
   return undefined;

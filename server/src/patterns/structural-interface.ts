@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { hasModifier } from './support-d';
+import { hasModifier } from '../syntax/modifiers';
 import { tokenAt } from '../syntax/tokens';
 import type { PatternDefinition } from './types';
 

@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { mergeListeners, trackShadowing } from './support-f';
+import { mergeListeners, watchGlobals } from '../syntax/globals';
 import type { PatternDefinition } from './types';
 
 const WATCHED = new Set(['structuredClone']);
@@ -79,7 +79,7 @@ export class History {
     },
   ],
   create(context) {
-    const shadows = trackShadowing(WATCHED);
+    const shadows = watchGlobals(WATCHED);
     const bareCalls: ts.Identifier[] = [];
     return mergeListeners(shadows.listeners, {
       [ts.SyntaxKind.CallExpression](node) {

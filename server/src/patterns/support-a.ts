@@ -1,4 +1,6 @@
 import * as ts from 'typescript';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionOrStaticBlock } from '../syntax/functions';
 import type { DetectorContext, Span } from './types';
 
 /** Shared syntax helpers of group A (decorators and higher-order functions). */
@@ -35,64 +37,16 @@ export function typeMentions(type: ts.Node | undefined, names: ReadonlySet<strin
   return ts.forEachChild(type, (child) => (typeMentions(child, names) ? true : undefined)) === true;
 }
 
-/** Strips parentheses, `as`, `satisfies`, `!` and `<T>` assertions. */
-export function unwrapExpression(node: ts.Expression): ts.Expression {
-  for (;;) {
-    switch (node.kind) {
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-        node = (node as ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression).expression;
-        break;
-      default:
-        return node;
-    }
-  }
-}
-
-/** Whether `node` is one of the wrappers `unwrapExpression` strips. */
-export function isExpressionWrapper(node: ts.Node): boolean {
-  switch (node.kind) {
-    case ts.SyntaxKind.ParenthesizedExpression:
-    case ts.SyntaxKind.AsExpression:
-    case ts.SyntaxKind.SatisfiesExpression:
-    case ts.SyntaxKind.NonNullExpression:
-    case ts.SyntaxKind.TypeAssertionExpression:
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Strips parentheses around a type. */
 export function unwrapType(node: ts.TypeNode): ts.TypeNode {
   while (ts.isParenthesizedTypeNode(node)) node = node.type;
   return node;
 }
 
-/** Kinds that start a new function scope (for `return`, `this` and parameters). */
-export function isFunctionScope(node: ts.Node): boolean {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.ClassStaticBlockDeclaration:
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Index in `ancestors` of the nearest enclosing function scope, or -1. */
 export function enclosingFunctionIndex(ancestors: readonly ts.Node[]): number {
   for (let i = ancestors.length - 1; i >= 0; i--) {
-    if (isFunctionScope(ancestors[i]!)) return i;
+    if (isFunctionOrStaticBlock(ancestors[i]!)) return i;
   }
   return -1;
 }
@@ -116,7 +70,7 @@ export function declaredFunctionName(fn: ts.Node, parent: ts.Node | undefined): 
 /** The function stored by `const f = <fn>` (through parentheses and `as`/`satisfies`). */
 export function storedFunction(declaration: ts.VariableDeclaration): ts.ArrowFunction | ts.FunctionExpression | undefined {
   if (!declaration.initializer) return undefined;
-  const value = unwrapExpression(declaration.initializer);
+  const value = skipOuterExpressions(declaration.initializer);
   return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
 }
 
@@ -133,7 +87,7 @@ export function someReturnedExpression(
   if (!body) return false;
   if (!ts.isBlock(body)) return visit(body);
   const scan = (node: ts.Node): boolean | undefined => {
-    if (isFunctionScope(node) || ts.isClassLike(node)) return undefined;
+    if (isFunctionOrStaticBlock(node) || ts.isClassLike(node)) return undefined;
     if (ts.isReturnStatement(node)) return node.expression && visit(node.expression) ? true : undefined;
     return ts.forEachChild(node, scan);
   };
@@ -153,8 +107,8 @@ export function oneLineSpan(context: DetectorContext, node: ts.Node, fallback: t
 
 /** The identifier a decorator is named by: `x` in `@x`, `@x()`, `@a.x`, `@a.x<T>(1)`, `@(x)`. */
 export function decoratorName(decorator: ts.Decorator): string | undefined {
-  let expression = unwrapExpression(decorator.expression);
-  if (ts.isCallExpression(expression)) expression = unwrapExpression(expression.expression);
+  let expression = skipOuterExpressions(decorator.expression);
+  if (ts.isCallExpression(expression)) expression = skipOuterExpressions(expression.expression);
   if (ts.isIdentifier(expression)) return expression.text;
   if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.name)) return expression.name.text;
   return undefined;

@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { hasModifier } from '../syntax/modifiers';
 import { tokenAt } from '../syntax/tokens';
 import type { DetectorContext, Listeners, NodeListener, Span } from './types';
 
@@ -6,31 +7,6 @@ import type { DetectorContext, Listeners, NodeListener, Span } from './types';
  * Helpers shared by the group-C patterns (generators, well-known symbols, Proxy, callable objects).
  * Everything here works on a tree parsed without parent pointers.
  */
-
-/** One scanner for the whole module: it is only used synchronously, once a detector has matched. */
-
-/** Unwraps `(x)`, `x as T`, `x!`, `x satisfies T` and `<T>x`. */
-export function skipOuterExpressions(node: ts.Expression): ts.Expression {
-  let current = node;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isTypeAssertionExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
-}
-
-export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
-  return modifiers !== undefined && modifiers.some((modifier) => modifier.kind === kind);
-}
 
 export function findModifier(node: ts.Node, kind: ts.SyntaxKind): ts.Modifier | undefined {
   const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;

@@ -1,4 +1,6 @@
 import * as ts from 'typescript';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { hasModifier } from '../syntax/modifiers';
 import { tokenAt } from '../syntax/tokens';
 import type { Span } from './types';
 
@@ -6,8 +8,6 @@ import type { Span } from './types';
  * Shared syntax helpers of the group-E patterns (accessors, fields, class-level constructs).
  * Everything here is allocation-free on the paths that reject a node.
  */
-
-/** One scanner, reused: it is only pointed at a file when a detector already has a match. */
 
 /**
  * The span `get name` / `set name` of an accessor: from the `get`/`set` keyword (which is not a
@@ -17,24 +17,6 @@ export function accessorHeadSpan(node: ts.AccessorDeclaration, sourceFile: ts.So
   const keyword = tokenAt(sourceFile, node.modifiers ? node.modifiers.end : node.pos);
   const nameEnd = node.name.end;
   return { start: keyword.start, end: nameEnd > keyword.end ? nameEnd : keyword.end };
-}
-
-/** Strips parentheses, `!`, `as T`, `<T>x` and `satisfies T` around an expression. */
-export function skipOuter(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  for (;;) {
-    switch (current.kind) {
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-        current = (current as ts.ParenthesizedExpression).expression;
-        break;
-      default:
-        return current;
-    }
-  }
 }
 
 /** The text of a member name that can be compared across declarations, or undefined (computed names). */
@@ -56,7 +38,7 @@ export function staticNameText(name: ts.PropertyName | undefined): string | unde
  * For `R.name`, `R.#name` or `R['name']` where `isReceiver(R)`, the member's name; otherwise undefined.
  */
 export function memberOf(expression: ts.Expression, isReceiver: (receiver: ts.Expression) => boolean): string | undefined {
-  const node = skipOuter(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isPropertyAccessExpression(node)) {
     return isReceiver(node.expression) ? node.name.text : undefined;
   }
@@ -76,9 +58,9 @@ export function memberOf(expression: ts.Expression, isReceiver: (receiver: ts.Ex
 export function thisOrClassMember(expression: ts.Expression, className: string | undefined): string | undefined {
   const member = memberOf(expression, isThis);
   if (member !== undefined || className === undefined) return member;
-  const bare = skipOuter(expression);
+  const bare = skipOuterExpressions(expression);
   if (!ts.isPropertyAccessExpression(bare)) return undefined;
-  const receiver = skipOuter(bare.expression);
+  const receiver = skipOuterExpressions(bare.expression);
   return ts.isIdentifier(receiver) && receiver.text === className ? bare.name.text : undefined;
 }
 
@@ -87,14 +69,7 @@ export function staticOwnerName(member: ts.HasModifiers, owner: ts.Node | undefi
   return isClassLike(owner) && hasModifier(member, ts.SyntaxKind.StaticKeyword) ? owner.name?.text : undefined;
 }
 
-export const isThis = (expression: ts.Expression): boolean => skipOuter(expression).kind === ts.SyntaxKind.ThisKeyword;
-
-export function hasModifier(node: ts.HasModifiers, kind: ts.SyntaxKind): boolean {
-  const modifiers = node.modifiers;
-  if (!modifiers) return false;
-  for (const modifier of modifiers) if (modifier.kind === kind) return true;
-  return false;
-}
+export const isThis = (expression: ts.Expression): boolean => skipOuterExpressions(expression).kind === ts.SyntaxKind.ThisKeyword;
 
 export function isClassLike(node: ts.Node | undefined): node is ts.ClassLikeDeclaration {
   return node !== undefined && (node.kind === ts.SyntaxKind.ClassDeclaration || node.kind === ts.SyntaxKind.ClassExpression);

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { mergeListeners, methodName, newCalleeName, newSpan, trackShadowing } from './support-f';
+import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { methodName, newCalleeName, newSpan } from './support-f';
 import type { PatternDefinition, Span } from './types';
 
 const TYPED_ARRAYS = new Set([
@@ -94,7 +95,7 @@ export function readFrame(bytes: Uint8Array): Frame {
     { title: 'Node.js: buf.subarray()', url: 'https://nodejs.org/api/buffer.html#bufsubarraystart-end' },
   ],
   create(context) {
-    const shadows = trackShadowing(WATCHED);
+    const shadows = watchGlobals(WATCHED);
     const pending: { name: string; span: Span }[] = [];
     const subarrayCalls: ts.MemberName[] = [];
     let ownSubarray = false;

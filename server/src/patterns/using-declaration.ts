@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { tokenAt } from './support-b';
+import { tokenAt } from '../syntax/tokens';
 import type { PatternDefinition } from './types';
 
 export const usingDeclaration: PatternDefinition = {

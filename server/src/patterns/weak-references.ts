@@ -1,5 +1,7 @@
 import * as ts from 'typescript';
-import { mergeListeners, methodName, newCalleeName, newSpan, thisPropertyKey, trackShadowing, unwrap } from './support-f';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { methodName, newCalleeName, newSpan, thisPropertyKey } from './support-f';
 import type { PatternDefinition } from './types';
 
 const CONSTRUCTORS = new Set(['WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry']);
@@ -115,7 +117,7 @@ export function originOf(body: object): string | undefined {
     { title: 'TC39 proposal: WeakRefs', url: 'https://github.com/tc39/proposal-weakrefs' },
   ],
   create(context) {
-    const shadows = trackShadowing(CONSTRUCTORS);
+    const shadows = watchGlobals(CONSTRUCTORS);
     const constructions: { name: string; node: ts.NewExpression }[] = [];
     const derefs: ts.CallExpression[] = [];
     /** Identifiers / `this` fields holding one `WeakRef`, or a collection of them. */
@@ -150,7 +152,7 @@ export function originOf(body: object): string | undefined {
     };
 
     const isContainer = (expression: ts.Expression): boolean => {
-      const target = unwrap(expression);
+      const target = skipOuterExpressions(expression);
       if (ts.isIdentifier(target)) return containerVars.has(target.text);
       const key = thisPropertyKey(target);
       return key !== undefined && containerProps.has(key);
@@ -168,7 +170,7 @@ export function originOf(body: object): string | undefined {
     };
 
     const isWeakRef = (expression: ts.Expression): boolean => {
-      const target = unwrap(expression);
+      const target = skipOuterExpressions(expression);
       if (ts.isIdentifier(target)) return refVars.has(target.text);
       if (ts.isNewExpression(target)) return newCalleeName(target) === 'WeakRef';
       const key = thisPropertyKey(target);
@@ -196,7 +198,7 @@ export function originOf(body: object): string | undefined {
       [ts.SyntaxKind.VariableDeclaration](node) {
         const declaration = node as ts.VariableDeclaration;
         if (!declaration.initializer || !ts.isIdentifier(declaration.name)) return;
-        const initializer = unwrap(declaration.initializer);
+        const initializer = skipOuterExpressions(declaration.initializer);
         if (ts.isElementAccessExpression(initializer)) {
           aliases.push(declaration);
         } else if (ts.isCallExpression(initializer)) {
@@ -217,7 +219,7 @@ export function originOf(body: object): string | undefined {
         if (shadows.isShadowed('WeakRef')) return;
         for (const alias of aliases) {
           if (ts.isVariableDeclaration(alias)) {
-            if (isElementRead(unwrap(alias.initializer!))) refVars.add((alias.name as ts.Identifier).text);
+            if (isElementRead(skipOuterExpressions(alias.initializer!))) refVars.add((alias.name as ts.Identifier).text);
           } else if (isContainer(alias.expression)) {
             const declaration = (alias.initializer as ts.VariableDeclarationList).declarations[0]!;
             refVars.add((declaration.name as ts.Identifier).text);

@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
-import { mergeListeners, newCalleeName, newSpan, trackShadowing } from './support-f';
+import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { newCalleeName, newSpan } from './support-f';
 import type { PatternDefinition } from './types';
 
 const MODULES = new Set(['node:worker_threads', 'worker_threads']);
@@ -119,7 +120,7 @@ if (!isMainThread && parentPort) {
     },
   ],
   create(context) {
-    const shadows = trackShadowing(WATCHED);
+    const shadows = watchGlobals(WATCHED);
     /** Local names bound to the module's `Worker` class, and to the module itself. */
     const workerNames = new Set<string>();
     const moduleNames = new Set<string>();

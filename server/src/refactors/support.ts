@@ -1,21 +1,7 @@
-import * as ts from 'typescript';
-import type { Span } from '../patterns/types';
+import type * as ts from 'typescript';
 
-/**
- * The chain from the source file down to the innermost node that contains the whole span (trivia
- * excluded at the start). The selection may touch a node's edges: a cursor just after a name counts.
- */
-export function pathContaining(sourceFile: ts.SourceFile, span: Span): ts.Node[] {
-  const path: ts.Node[] = [sourceFile];
-  for (let current: ts.Node = sourceFile; ; ) {
-    const next: ts.Node | undefined = ts.forEachChild(current, (child) =>
-      child.getStart(sourceFile) <= span.start && span.end <= child.end ? child : undefined,
-    );
-    if (!next) return path;
-    path.push(next);
-    current = next;
-  }
-}
+/** Refactors find the selection's node with the same search as fixes. */
+export { pathContaining } from '../edits/locate';
 
 /** The nearest node of the path (innermost first) that `test` accepts, with its index in the path. */
 export function nearest<T extends ts.Node>(path: readonly ts.Node[], test: (node: ts.Node) => node is T): { node: T; index: number } | undefined {

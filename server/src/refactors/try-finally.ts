@@ -1,6 +1,7 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import type { Span, TextEdit } from '../patterns/types';
+import { isAssignmentOperator, skipParentheses } from '../syntax/expressions';
 import { tokenAt } from '../syntax/tokens';
 import { versionAtLeast } from './support';
 import type { RefactorContext, TypeFacts } from './types';
@@ -93,11 +94,6 @@ export interface Release {
   readonly concise: boolean;
 }
 
-function unparen(node: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(node)) node = node.expression;
-  return node;
-}
-
 function symbolMember(node: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Symbol' && !node.questionDotToken) {
     if (node.name.text === 'dispose' || node.name.text === 'asyncDispose') return `[Symbol.${node.name.text}]`;
@@ -115,11 +111,11 @@ export function identifiersNamed(node: ts.Node, name: string): ts.Identifier[] {
 }
 
 function parseCall(expression: ts.Expression): { call: ts.CallExpression; awaited: boolean } | undefined {
-  let e = unparen(expression);
+  let e = skipParentheses(expression);
   let awaited = false;
   if (ts.isAwaitExpression(e)) {
     awaited = true;
-    e = unparen(e.expression);
+    e = skipParentheses(e.expression);
   }
   return ts.isCallExpression(e) ? { call: e, awaited } : undefined;
 }
@@ -154,14 +150,14 @@ function parseCallRelease(statement: ts.Statement, expression: ts.Expression): C
 }
 
 function parseCondition(expression: ts.Expression): { name: string; condition: Condition; occurrence: ts.Identifier } | undefined {
-  const e = unparen(expression);
+  const e = skipParentheses(expression);
   if (ts.isIdentifier(e)) return { name: e.text, condition: 'truthy', occurrence: e };
   if (!ts.isBinaryExpression(e)) return undefined;
   const op = e.operatorToken.kind;
   const isNull = (x: ts.Expression) => x.kind === ts.SyntaxKind.NullKeyword;
   const isUndefined = (x: ts.Expression) => ts.isIdentifier(x) && x.text === 'undefined';
-  const left = unparen(e.left);
-  const right = unparen(e.right);
+  const left = skipParentheses(e.left);
+  const right = skipParentheses(e.right);
   const [variable, other] = ts.isIdentifier(left) && !isUndefined(left) ? [left, right] : ts.isIdentifier(right) && !isUndefined(right) ? [right, left] : [];
   if (!variable || !other) return undefined;
   if (op === ts.SyntaxKind.ExclamationEqualsToken && (isNull(other) || isUndefined(other))) return { name: variable.text, condition: 'nullish', occurrence: variable };
@@ -245,10 +241,6 @@ function isPropertyName(id: ts.Identifier, parent: ts.Node | undefined): boolean
   if (ts.isBindingElement(parent)) return parent.propertyName === id;
   if (ts.isLabeledStatement(parent) || ts.isBreakStatement(parent) || ts.isContinueStatement(parent)) return parent.label === id;
   return false;
-}
-
-function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** Whether this occurrence writes the variable (`x = `, `x += `, `x++`, `[x] = `, `for (x of ...)`). */
@@ -452,7 +444,7 @@ function isUninitializedLet(statement: ts.Statement): statement is ts.VariableSt
 }
 
 function initialValue(declaration: ts.VariableDeclaration): 'undefined' | 'null' | undefined {
-  const init = declaration.initializer && unparen(declaration.initializer);
+  const init = declaration.initializer && skipParentheses(declaration.initializer);
   if (!init || (ts.isIdentifier(init) && init.text === 'undefined')) return 'undefined';
   if (init.kind === ts.SyntaxKind.NullKeyword) return 'null';
   return undefined;
@@ -607,8 +599,8 @@ function delegatedMethod(body: ts.ConciseBody | undefined): string | undefined {
     expression = body;
   }
   if (!expression) return undefined;
-  let e = unparen(expression);
-  if (ts.isAwaitExpression(e) || ts.isVoidExpression(e)) e = unparen(e.expression);
+  let e = skipParentheses(expression);
+  if (ts.isAwaitExpression(e) || ts.isVoidExpression(e)) e = skipParentheses(e.expression);
   if (!ts.isCallExpression(e) || e.arguments.length > 0) return undefined;
   const callee = e.expression;
   if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword || !ts.isIdentifier(callee.name)) return undefined;

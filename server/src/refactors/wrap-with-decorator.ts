@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { hasModifier } from '../syntax/modifiers';
 import { tokenAt } from '../syntax/tokens';
 import { nearest, versionAtLeast } from './support';
 import type { RefactorContext, RefactorDefinition, RefactorOffer } from './types';
@@ -70,10 +71,6 @@ type Source =
 
 function isMember(node: ts.Node): node is Member {
   return ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isPropertyDeclaration(node);
-}
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
 function decoratorNames(member: Member): Set<string> {

@@ -1,5 +1,8 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { isJavaScriptFile } from '../syntax/files';
+import { isFunctionLike } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
 import { tokenAt } from '../syntax/tokens';
 import type { RefactorContext, RefactorDefinition, RefactorOffer } from './types';
 import {
@@ -74,23 +77,6 @@ interface Plan {
   readonly existing: boolean;
 }
 
-function isFunctionLike(node: ts.Node | undefined): boolean {
-  return (
-    node !== undefined &&
-    (ts.isFunctionDeclaration(node) ||
-      ts.isFunctionExpression(node) ||
-      ts.isArrowFunction(node) ||
-      ts.isMethodDeclaration(node) ||
-      ts.isConstructorDeclaration(node) ||
-      ts.isGetAccessorDeclaration(node) ||
-      ts.isSetAccessorDeclaration(node))
-  );
-}
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
-}
-
 /** The innermost function declaration or function-valued variable whose heading holds the selection's start. */
 function findTarget(context: RefactorContext): Target | undefined {
   const { path, span, sourceFile } = context;
@@ -107,7 +93,7 @@ function findTarget(context: RefactorContext): Target | undefined {
       if (!implementation || group[group.length - 1] !== implementation) return undefined;
       // Only in a scope whose block-level functions are block-scoped and whose top-level names are its own.
       if (ts.isSourceFile(container) && !hasOwnTopLevel(sourceFile)) return undefined;
-      if (ts.isBlock(container) && !isFunctionLike(path[index - 2]) && !isModuleFile(sourceFile)) return undefined;
+      if (ts.isBlock(container) && !isFunctionLike(path[index - 2]!) && !isModuleFile(sourceFile)) return undefined;
       return { kind: 'declaration', name, implementation, overloads: group.slice(0, -1), statements: container.statements, scope: container };
     }
     if (ts.isVariableDeclaration(node)) {
@@ -264,10 +250,6 @@ function referencesOf(target: Target, sourceFile: ts.SourceFile): References {
 
 // ---------------------------------------------------------------------------------------------
 
-function isTypeScript(sourceFile: ts.SourceFile): boolean {
-  return (sourceFile.flags & ts.NodeFlags.JavaScriptFile) === 0;
-}
-
 /**
  * Whether the variable's declared type is one plain function type, through which TypeScript types the
  * parameters of the wrapped function (inferring the wrapper's type arguments from it): as written,
@@ -290,7 +272,7 @@ function problemOf(context: RefactorContext, target: Target): string | null | un
   const fn = target.kind === 'declaration' ? target.implementation : target.fn;
   if (fn.asteriskToken) return null;
   if (target.kind === 'declaration' && (hasModifier(fn, ts.SyntaxKind.DeclareKeyword) || !target.implementation.body)) return null;
-  const typescript = isTypeScript(sourceFile);
+  const typescript = !isJavaScriptFile(sourceFile);
   const signatures = target.kind === 'declaration' ? [...target.overloads, target.implementation] : [target.fn];
   for (const signature of signatures) {
     const type = signature.type;
@@ -341,7 +323,7 @@ function analyze(context: RefactorContext): { target: Target; offers: RefactorOf
   if (!target) return undefined;
   const problem = problemOf(context, target);
   if (problem === null) return undefined;
-  const javascript = !isTypeScript(sourceFile);
+  const javascript = isJavaScriptFile(sourceFile);
   const fnLabel = `${target.name}()`;
   const start = (target.kind === 'declaration' ? target.implementation : target.declaration).getStart(sourceFile);
   const offers: RefactorOffer[] = [];
@@ -397,7 +379,7 @@ function edits(context: RefactorContext, target: Target, plan: Plan): EditBuilde
   const q = style.quote;
   const nl = builder.newLine;
   // First: at the top of the file it goes before an edit that starts there (deleting overloads).
-  if (!plan.existing) insertDefinition(builder, sourceFile, render(higherOrderTemplate(plan.wrapper, !isTypeScript(sourceFile)), style));
+  if (!plan.existing) insertDefinition(builder, sourceFile, render(higherOrderTemplate(plan.wrapper, isJavaScriptFile(sourceFile)), style));
   if (target.kind === 'variable') {
     const fn = target.fn;
     const named = ts.isFunctionExpression(fn) && fn.name !== undefined;

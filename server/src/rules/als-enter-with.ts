@@ -1,10 +1,13 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
-import { methodCallNames, ownerOf, type Owner } from '../patterns/support-b';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import { ASYNC_HOOKS, isFunctionLike, mayBeAlsConstructor, ModuleBindings, nodeAlsConstructions } from './support-r3';
+import { isFunctionLike } from '../syntax/functions';
+import { mergeListeners } from '../syntax/globals';
+import { methodCallNames, type Owner, ownerOf } from '../syntax/owners';
+import { ASYNC_HOOKS, mayBeAlsConstructor, nodeAlsConstructions } from './support/async-local-storage';
+import { quote } from './support/messages';
+import { ModuleBindings } from './support/node-modules';
 
 /** `ts.SyntaxKind`, read once: each `ts.X` is a getter call on the module object. */
 const K = ts.SyntaxKind;
@@ -248,16 +251,7 @@ export function onRequest(requestId: string, next: () => void): void {
       return false;
     };
 
-    return {
-      [K.ImportDeclaration](node) {
-        modules.onImport(node as ts.ImportDeclaration);
-      },
-      [K.ImportEqualsDeclaration](node) {
-        modules.onImportEquals(node as ts.ImportEqualsDeclaration);
-      },
-      [K.VariableDeclaration](node) {
-        modules.onVariable(node as ts.VariableDeclaration);
-      },
+    return mergeListeners(modules.listeners, {
       [K.NewExpression](node) {
         const expression = node as ts.NewExpression;
         if (!mayBeAlsConstructor(expression.expression, modules)) return;
@@ -285,6 +279,6 @@ export function onRequest(requestId: string, next: () => void): void {
           });
         }
       },
-    };
+    });
   },
 };

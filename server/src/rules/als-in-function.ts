@@ -1,17 +1,12 @@
 import * as ts from 'typescript';
-import { ownerOf } from '../patterns/support-b';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import {
-  ASYNC_HOOKS,
-  declaredNames,
-  functionName,
-  isFunctionLike,
-  mayBeAlsConstructor,
-  ModuleBindings,
-  nodeAlsConstructions,
-  unwrapExpression,
-} from './support-r3';
+import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { functionName, isFunctionLike } from '../syntax/functions';
+import { countDeclarations, mergeListeners } from '../syntax/globals';
+import { ownerOf } from '../syntax/owners';
+import { ASYNC_HOOKS, mayBeAlsConstructor, nodeAlsConstructions } from './support/async-local-storage';
+import { quote } from './support/messages';
+import { ModuleBindings } from './support/node-modules';
 
 /** `ts.SyntaxKind`, read once: each `ts.X` is a getter call on the module object. */
 const K = ts.SyntaxKind;
@@ -30,18 +25,10 @@ type Candidate =
   /** `function storage() { return new AsyncLocalStorage(); }`, called as `storage().run(...)`. */
   | { readonly kind: 'factory'; readonly node: ts.NewExpression; readonly factory: string };
 
-const TRANSPARENT = new Set([
-  K.ParenthesizedExpression,
-  K.AsExpression,
-  K.SatisfiesExpression,
-  K.NonNullExpression,
-  K.TypeAssertionExpression,
-]);
-
 /** Index in `ancestors` of the nearest ancestor that is not a parenthesis or a type assertion. */
 function parentIndex(ancestors: readonly ts.Node[], from: number): number {
   let i = from;
-  while (i >= 0 && TRANSPARENT.has(ancestors[i]!.kind)) i--;
+  while (i >= 0 && isOuterExpression(ancestors[i]!)) i--;
   return i;
 }
 
@@ -199,7 +186,7 @@ export function currentRequestId(): string | undefined {
       if (fn.kind === K.Constructor) return undefined;
       const outer = parentIndex(ancestors, fnIndex - 1);
       const fnParent = ancestors[outer];
-      if (fnParent && ts.isCallExpression(fnParent) && unwrapExpression(fnParent.expression) === fn) return undefined; // IIFE
+      if (fnParent && ts.isCallExpression(fnParent) && skipOuterExpressions(fnParent.expression) === fn) return undefined; // IIFE
 
       const p = parentIndex(ancestors, ancestors.length - 1);
       const parent = ancestors[p];
@@ -213,7 +200,7 @@ export function currentRequestId(): string | undefined {
       // `return new AsyncLocalStorage()` / `() => new AsyncLocalStorage()` in a module-level function.
       const returned =
         (ts.isReturnStatement(parent) && ancestors[p - 1] === fn.body && p - 2 === fnIndex) ||
-        (p === fnIndex && ts.isArrowFunction(fn) && !ts.isBlock(fn.body) && unwrapExpression(fn.body) === node);
+        (p === fnIndex && ts.isArrowFunction(fn) && !ts.isBlock(fn.body) && skipOuterExpressions(fn.body) === node);
       if (returned) {
         const factory = moduleLevelName(fnIndex);
         return factory === undefined ? undefined : { kind: 'factory', node, factory };
@@ -242,16 +229,7 @@ export function currentRequestId(): string | undefined {
         : undefined;
     };
 
-    return {
-      [K.ImportDeclaration](node) {
-        modules.onImport(node as ts.ImportDeclaration);
-      },
-      [K.ImportEqualsDeclaration](node) {
-        modules.onImportEquals(node as ts.ImportEqualsDeclaration);
-      },
-      [K.VariableDeclaration](node) {
-        modules.onVariable(node as ts.VariableDeclaration);
-      },
+    return mergeListeners(modules.listeners, {
       [K.NewExpression](node) {
         const expression = node as ts.NewExpression;
         if (!mayBeAlsConstructor(expression.expression, modules)) return;
@@ -261,7 +239,7 @@ export function currentRequestId(): string | undefined {
       [K.CallExpression](node) {
         const callee = (node as ts.CallExpression).expression as ts.PropertyAccessExpression;
         if (callee.kind !== K.PropertyAccessExpression || !STORE_METHODS.has(callee.name.text)) return;
-        const receiver = unwrapExpression(callee.expression);
+        const receiver = skipOuterExpressions(callee.expression);
         if (receiver.kind !== K.CallExpression) return;
         const factory = (receiver as ts.CallExpression).expression;
         if (factory.kind === K.Identifier) (factoryCalls ??= new Set()).add((factory as ts.Identifier).text);
@@ -270,7 +248,7 @@ export function currentRequestId(): string | undefined {
         if (!candidates) return;
         const confirmed = nodeAlsConstructions(context.sourceFile, modules, candidates);
         const factories = confirmed.filter((c) => c.kind === 'factory' && factoryCalls?.has(c.factory));
-        const counts = factories.length > 0 ? declaredNames(context.sourceFile, new Set(factories.map((c) => (c as { factory: string }).factory))) : undefined;
+        const counts = factories.length > 0 ? countDeclarations(context.sourceFile, new Set(factories.map((c) => (c as { factory: string }).factory)), { types: true }) : undefined;
         for (const candidate of confirmed) {
           const created = quote(candidate.node, context.sourceFile);
           switch (candidate.kind) {
@@ -299,6 +277,6 @@ export function currentRequestId(): string | undefined {
           }
         }
       },
-    };
+    });
   },
 };

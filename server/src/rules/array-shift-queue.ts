@@ -1,18 +1,11 @@
 import * as ts from 'typescript';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import {
-  arrayEvidenceOf,
-  isFunctionBoundary,
-  isLoopStatement,
-  isNumber,
-  isRepeatedPart,
-  loopCondition,
-  referenceKey,
-  resolveBinding,
-  unwrap,
-  type LoopStatement,
-} from './support-r4';
+import { isNumberLiteral, referenceKey, skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionBoundary } from '../syntax/functions';
+import { findDeclaration } from '../syntax/scopes';
+import { isLoopStatement, isRepeatedPart, loopCondition, type LoopStatement } from '../syntax/statements';
+import { arrayEvidenceOf } from './support/arrays';
+import { quote } from './support/messages';
 
 /** Array literals with at most this many elements, never added to, are too small to matter. */
 const SMALL_ARRAY = 8;
@@ -35,7 +28,7 @@ const EXEMPT_WORDS: ReadonlySet<string> = new Set([
 
 /** The `.length` read of the array `key` (`queue.length`, `this.queue.length`), unwrapped. */
 function isLengthOf(expression: ts.Expression, key: string): boolean {
-  const node = unwrap(expression);
+  const node = skipOuterExpressions(expression);
   return ts.isPropertyAccessExpression(node) && node.name.text === 'length' && referenceKey(node.expression) === key;
 }
 
@@ -45,10 +38,10 @@ function isLengthOf(expression: ts.Expression, key: string): boolean {
  * longer than some limit (`history.length > max`): a bounded buffer being trimmed.
  */
 function lengthTest(condition: ts.Expression, key: string): 'drain' | 'cap' | undefined {
-  let node = unwrap(condition);
+  let node = skipOuterExpressions(condition);
   if (isLengthOf(node, key)) return 'drain';
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
-    const inner = unwrap(node.operand);
+    const inner = skipOuterExpressions(node.operand);
     if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken && isLengthOf(inner.operand, key)) return 'drain';
     return undefined;
   }
@@ -74,12 +67,12 @@ function lengthTest(condition: ts.Expression, key: string): 'drain' | 'cap' | un
   }
   switch (operator) {
     case ts.SyntaxKind.GreaterThanToken:
-      return isNumber(bound, 0) ? 'drain' : 'cap';
+      return isNumberLiteral(bound, 0) ? 'drain' : 'cap';
     case ts.SyntaxKind.GreaterThanEqualsToken:
-      return isNumber(bound, 1) || isNumber(bound, 0) ? 'drain' : 'cap';
+      return isNumberLiteral(bound, 1) || isNumberLiteral(bound, 0) ? 'drain' : 'cap';
     case ts.SyntaxKind.ExclamationEqualsEqualsToken:
     case ts.SyntaxKind.ExclamationEqualsToken:
-      return isNumber(bound, 0) ? 'drain' : 'cap';
+      return isNumberLiteral(bound, 0) ? 'drain' : 'cap';
     default:
       // `length < max`, `length === n`: not a queue being drained.
       return 'cap';
@@ -221,8 +214,8 @@ function drainTest(loop: LoopStatement, child: ts.Node, key: string): 'drain' | 
 /** A literal of a few elements that nothing in its scope adds to: a short list of steps, not a queue. */
 function isSmallFixedList(key: string, ancestors: readonly ts.Node[]): boolean {
   if (key.startsWith('this.')) return false;
-  const variable = resolveBinding(key, ancestors)?.variable;
-  const initializer = variable?.initializer && unwrap(variable.initializer);
+  const variable = findDeclaration(key, ancestors)?.variable;
+  const initializer = variable?.initializer && skipOuterExpressions(variable.initializer);
   if (!variable || !initializer || !ts.isArrayLiteralExpression(initializer)) return false;
   const count = initializer.elements.length;
   if (count === 0 || count > SMALL_ARRAY || initializer.elements.some((e) => ts.isSpreadElement(e))) return false;
@@ -238,7 +231,7 @@ function isSmallFixedList(key: string, ancestors: readonly ts.Node[]): boolean {
 /** An initializer read from `process.argv` (`const args = process.argv.slice(2)`). */
 function readsArgv(key: string, ancestors: readonly ts.Node[]): boolean {
   if (key.startsWith('this.')) return false;
-  const initializer = resolveBinding(key, ancestors)?.variable?.initializer;
+  const initializer = findDeclaration(key, ancestors)?.variable?.initializer;
   const visit = (node: ts.Node): boolean => (ts.isIdentifier(node) && node.text === 'argv') || ts.forEachChild(node, visit) === true;
   return initializer !== undefined && visit(initializer);
 }

@@ -2,8 +2,11 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import { arrayEvidenceOf, containsOwnAwait, hasModifier, isFunctionBoundary, isLoopStatement } from './support-r4';
+import { containsOwnAwait, isFunctionBoundary } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
+import { isLoopStatement } from '../syntax/statements';
+import { arrayEvidenceOf } from './support/arrays';
+import { quote } from './support/messages';
 
 /** `items.forEach(async (x) => { ... })` or a discarded `items.map(async ...)`, as a statement. */
 interface AsyncIteration {

@@ -2,8 +2,12 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import { declaredNames, ModuleBindings, resolveName, rootIdentifier, unwrapExpression, writesTo } from './support-r3';
+import { propertyChainRoot, skipOuterExpressions } from '../syntax/expressions';
+import { isJavaScriptFile } from '../syntax/files';
+import { countDeclarations, mergeListeners } from '../syntax/globals';
+import { resolveBinding, writesTo } from '../syntax/scopes';
+import { quote } from './support/messages';
+import { ModuleBindings } from './support/node-modules';
 
 /** `ts.SyntaxKind`, read once: each `ts.X` is a getter call on the module object. */
 const K = ts.SyntaxKind;
@@ -81,17 +85,17 @@ function bufferAnnotation(type: ts.TypeNode | undefined): Known | undefined {
  * through an import of `fs` seen so far, and `slice`/`subarray` of a name in `names` or of those.
  */
 function mayMakeBuffer(expression: ts.Expression, names: ReadonlySet<string> | undefined, modules: ModuleBindings): boolean {
-  let current = unwrapExpression(expression);
-  if (current.kind === K.AwaitExpression) current = unwrapExpression((current as ts.AwaitExpression).expression);
+  let current = skipOuterExpressions(expression);
+  if (current.kind === K.AwaitExpression) current = skipOuterExpressions((current as ts.AwaitExpression).expression);
   if (current.kind !== K.CallExpression) return false;
-  const callee = unwrapExpression((current as ts.CallExpression).expression);
+  const callee = skipOuterExpressions((current as ts.CallExpression).expression);
   let name: string;
   if (callee.kind === K.Identifier) name = (callee as ts.Identifier).text;
   else if (callee.kind === K.PropertyAccessExpression) name = (callee as ts.PropertyAccessExpression).name.text;
   else return false;
   if (name === 'readFileSync' || name === 'readFile') return !modules.isEmpty && modules.pathOf(callee) !== undefined;
   if (callee.kind !== K.PropertyAccessExpression) return false;
-  const target = unwrapExpression((callee as ts.PropertyAccessExpression).expression);
+  const target = skipOuterExpressions((callee as ts.PropertyAccessExpression).expression);
   if (name === 'slice' || name === 'subarray') {
     return target.kind === K.Identifier ? !!names?.has((target as ts.Identifier).text) : mayMakeBuffer(target, names, modules);
   }
@@ -102,7 +106,7 @@ function mayMakeBuffer(expression: ts.Expression, names: ReadonlySet<string> | u
 function readsBytes(call: ts.CallExpression): boolean {
   if (call.arguments.length === 1) return !ts.isSpreadElement(call.arguments[0]!);
   if (call.arguments.length !== 2) return false;
-  const options = unwrapExpression(call.arguments[1]!);
+  const options = skipOuterExpressions(call.arguments[1]!);
   return (
     ts.isObjectLiteralExpression(options) &&
     options.properties.every(
@@ -116,15 +120,11 @@ function readsBytes(call: ts.CallExpression): boolean {
 
 /** `Buffer.from('text')`, `Buffer.from([1, 2])`, `Buffer.from(text, 'hex')`: typed `Buffer<ArrayBuffer>`. */
 function fromMakesArrayBufferBacked(call: ts.CallExpression): boolean {
-  const first = call.arguments[0] && unwrapExpression(call.arguments[0]);
+  const first = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
   if (!first) return false;
   if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || ts.isArrayLiteralExpression(first)) return true;
   const second = call.arguments[1];
-  return call.arguments.length === 2 && !!second && ts.isStringLiteralLike(unwrapExpression(second));
-}
-
-function isJavaScript(sourceFile: ts.SourceFile): boolean {
-  return /\.[cm]?jsx?$/i.test(sourceFile.fileName);
+  return call.arguments.length === 2 && !!second && ts.isStringLiteralLike(skipOuterExpressions(second));
 }
 
 export const bufferSlice: RuleDefinition = {
@@ -201,16 +201,9 @@ export const bufferSlice: RuleDefinition = {
       (declaredNamesSeen ??= new Set()).add(declaration.name.text);
     };
 
-    return {
-      [K.ImportDeclaration](node) {
-        modules.onImport(node as ts.ImportDeclaration);
-      },
-      [K.ImportEqualsDeclaration](node) {
-        modules.onImportEquals(node as ts.ImportEqualsDeclaration);
-      },
+    return mergeListeners(modules.listeners, {
       [K.VariableDeclaration](node) {
         const declaration = node as ts.VariableDeclaration;
-        modules.onVariable(declaration);
         if (declaration.name.kind !== K.Identifier) return;
         const annotation = bufferAnnotation(declaration.type);
         const initializer = declaration.initializer;
@@ -230,7 +223,7 @@ export const bufferSlice: RuleDefinition = {
         const call = node as ts.CallExpression;
         const callee = call.expression as ts.PropertyAccessExpression;
         if (callee.kind !== K.PropertyAccessExpression || callee.name.text !== 'slice') return;
-        const receiver = unwrapExpression(callee.expression);
+        const receiver = skipOuterExpressions(callee.expression);
         if (receiver.kind === K.Identifier ? !declaredNamesSeen?.has((receiver as ts.Identifier).text) : !mayMakeBuffer(receiver, declaredNamesSeen, modules)) {
           return;
         }
@@ -245,13 +238,13 @@ export const bufferSlice: RuleDefinition = {
         // made only once a candidate reaches a Buffer factory, a `Buffer` type or an `fs` function.
         let counts: Map<string, number> | undefined;
         const count = (name: string): number =>
-          (counts ??= declaredNames(sourceFile, new Set(['Buffer', ...modules.names()]))).get(name) ?? 0;
+          (counts ??= countDeclarations(sourceFile, new Set(['Buffer', ...modules.names()]), { types: true })).get(name) ?? 0;
         let nodeBufferMemo: boolean | undefined;
         const isNodeBuffer = (): boolean =>
           (nodeBufferMemo ??= count('Buffer') === 0 || (count('Buffer') === 1 && modules.bindingOf('Buffer') === 'buffer#Buffer'));
         const trusted = (expression: ts.Expression): string | undefined => {
           if (modules.isEmpty) return undefined;
-          const root = rootIdentifier(expression);
+          const root = propertyChainRoot(expression);
           if (root && count(root.text) !== 1) return undefined;
           return modules.pathOf(expression);
         };
@@ -261,12 +254,12 @@ export const bufferSlice: RuleDefinition = {
 
         /** What is known of `expression`, written inside `ancestors`. */
         const evaluate = (expression: ts.Expression, ancestors: readonly ts.Node[]): Known | undefined => {
-          let current = unwrapExpression(expression);
+          let current = skipOuterExpressions(expression);
           if (ts.isIdentifier(current)) return evaluateName(current.text, ancestors);
           const awaited = ts.isAwaitExpression(current);
-          if (awaited) current = unwrapExpression((current as ts.AwaitExpression).expression);
+          if (awaited) current = skipOuterExpressions((current as ts.AwaitExpression).expression);
           if (!ts.isCallExpression(current)) return undefined;
-          const callee = unwrapExpression(current.expression);
+          const callee = skipOuterExpressions(current.expression);
           const path = trusted(callee);
           if (awaited) {
             const promises = path === 'fs/promises#readFile' || path === 'fs#promises#readFile';
@@ -275,7 +268,7 @@ export const bufferSlice: RuleDefinition = {
           if (path === 'fs#readFileSync') return readsBytes(current) ? { backed: true } : undefined;
           if (!ts.isPropertyAccessExpression(callee)) return undefined;
           const method = callee.name.text;
-          const target = unwrapExpression(callee.expression);
+          const target = skipOuterExpressions(callee.expression);
           if (BUFFER_FACTORIES.has(method) && ts.isIdentifier(target) && target.text === 'Buffer') {
             return isNodeBuffer() ? { backed: method !== 'from' || fromMakesArrayBufferBacked(current) } : undefined;
           }
@@ -284,7 +277,7 @@ export const bufferSlice: RuleDefinition = {
         };
 
         const evaluateName = (name: string, ancestors: readonly ts.Node[]): Known | undefined => {
-          const resolution = resolveName(name, ancestors);
+          const resolution = resolveBinding(name, ancestors);
           if (resolution.kind !== 'declared') return undefined;
           const declaration = declarations?.get(resolution.declaration);
           return declaration ? evaluateDeclaration(declaration, resolution.scope) : undefined;
@@ -316,18 +309,18 @@ export const bufferSlice: RuleDefinition = {
 
         /** Whether `value`, assigned to `self` at `ancestors`, is a Buffer: `self.slice(4)` or any known Buffer. */
         const storesBuffer = (value: ts.Expression, self: string, ancestors: readonly ts.Node[]): boolean => {
-          const current = unwrapExpression(value);
+          const current = skipOuterExpressions(value);
           if (ts.isCallExpression(current)) {
-            const callee = unwrapExpression(current.expression);
+            const callee = skipOuterExpressions(current.expression);
             if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'slice' || callee.name.text === 'subarray')) {
-              const target = unwrapExpression(callee.expression);
+              const target = skipOuterExpressions(callee.expression);
               if (ts.isIdentifier(target) && target.text === self) return true;
             }
           }
           return evaluate(current, ancestors) !== undefined;
         };
 
-        const javascript = isJavaScript(sourceFile);
+        const javascript = isJavaScriptFile(sourceFile);
         for (const candidate of candidates) {
           const known = evaluate(candidate.receiver, candidate.ancestors);
           if (!known) continue;
@@ -340,7 +333,7 @@ export const bufferSlice: RuleDefinition = {
           });
         }
       },
-    };
+    });
   },
 };
 
@@ -359,7 +352,7 @@ function isTypeNeutralUse(candidate: Candidate): boolean {
   if (isNeutralPosition(child, parent, ancestors[i - 1])) return true;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === K.EqualsToken && parent.right === child) {
     // `buf = buf.slice(4)`: the variable keeps its declared type, which the receiver has.
-    const left = unwrapExpression(parent.left);
+    const left = skipOuterExpressions(parent.left);
     return ts.isIdentifier(left) && ts.isIdentifier(receiver) && left.text === receiver.text;
   }
   if (ts.isVariableDeclaration(parent) && parent.initializer === child && !parent.type && ts.isIdentifier(parent.name)) {
@@ -388,7 +381,7 @@ function isNeutralPosition(child: ts.Node, parent: ts.Node, grandparent: ts.Node
       return (parent as ts.ElementAccessExpression).expression === child;
     case K.ArrayLiteralExpression: {
       if (!grandparent || !ts.isCallExpression(grandparent)) return false;
-      const callee = unwrapExpression(grandparent.expression);
+      const callee = skipOuterExpressions(grandparent.expression);
       return (
         ts.isPropertyAccessExpression(callee) &&
         callee.name.text === 'concat' &&

@@ -1,7 +1,9 @@
 import * as ts from 'typescript';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import { countBindings, isEqualityOperator, isNegatedEquality, isStrictEquality, shortText, skipOuter, typeScriptChecking } from './support-r1';
+import { isEqualityOperator, isNegatedEquality, isStrictEquality, skipOuterExpressions } from '../syntax/expressions';
+import { typeScriptChecking } from '../syntax/files';
+import { countDeclarations } from '../syntax/globals';
+import { quote, shortText } from './support/messages';
 
 /** Built-in constructors whose `new` always returns an object nobody else holds yet. */
 const FRESH_CONSTRUCTORS: ReadonlySet<string> = new Set([
@@ -17,7 +19,7 @@ const FRESH_CONSTRUCTORS: ReadonlySet<string> = new Set([
 type Fresh = { readonly what: string; readonly node: ts.Expression; readonly constructorName?: string };
 
 function freshValue(expression: ts.Expression): Fresh | undefined {
-  const node = skipOuter(expression);
+  const node = skipOuterExpressions(expression);
   switch (node.kind) {
     case ts.SyntaxKind.ArrayLiteralExpression:
       return { what: 'array', node };
@@ -31,7 +33,7 @@ function freshValue(expression: ts.Expression): Fresh | undefined {
     case ts.SyntaxKind.ClassExpression:
       return { what: 'class', node };
     case ts.SyntaxKind.NewExpression: {
-      const callee = skipOuter((node as ts.NewExpression).expression);
+      const callee = skipOuterExpressions((node as ts.NewExpression).expression);
       if (ts.isClassExpression(callee)) return { what: 'object', node };
       // Whether the constructor is a built-in (not shadowed) or a plain class of this file is decided at the end.
       return ts.isIdentifier(callee) ? { what: `\`${callee.text}\``, node, constructorName: callee.text } : undefined;
@@ -60,7 +62,7 @@ function typeScriptSeesObjectLiteral(node: ts.Expression): boolean {
  * binding of `Name` is a plain class (no `extends`, no decorator, no constructor that returns something).
  */
 function constructsFreshObject(sourceFile: ts.SourceFile, name: string, classes: ReadonlyMap<string, ts.ClassDeclaration>): boolean {
-  const declared = countBindings(sourceFile, name);
+  const declared = countDeclarations(sourceFile, new Set([name])).get(name) ?? 0;
   if (declared === 0) return FRESH_CONSTRUCTORS.has(name);
   const declaration = classes.get(name);
   if (declared !== 1 || !declaration) return false;
@@ -196,7 +198,7 @@ export const freshLiteralComparison: RuleDefinition = {
           const fresh = candidate.fresh.filter(isFresh);
           if (fresh.length === 0 || (!strict && fresh.length < 2)) continue;
           const made = fresh[0]!;
-          const other = made.node === skipOuter(binary.left) ? binary.right : binary.left;
+          const other = made.node === skipOuterExpressions(binary.left) ? binary.right : binary.left;
           const outcome = isNegatedEquality(binary.operatorToken.kind) ? 'true' : 'false';
           const operator = binary.operatorToken.getText(sourceFile);
           context.report({

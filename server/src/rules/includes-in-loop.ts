@@ -2,27 +2,14 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import {
-  bindingEvidence,
-  hasModifier,
-  identifierUsed,
-  isFunctionBoundary,
-  isLoopStatement,
-  isNumber,
-  isRepeatedPart,
-  isStatementListParent,
-  referenceKey,
-  resolveBinding,
-  statementsOf,
-  thisFieldDeclaration,
-  typeEvidence,
-  unwrap,
-  worstUseIn,
-  worstUsesInFile,
-  type Binding,
-  type LoopStatement,
-} from './support-r4';
+import { isNumberLiteral, referenceKey, skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionBoundary } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
+import { identifierUsed } from '../syntax/names';
+import { type Declaration, findDeclaration, thisFieldDeclaration } from '../syntax/scopes';
+import { isLoopStatement, isRepeatedPart, isStatementListParent, type LoopStatement, statementsOf } from '../syntax/statements';
+import { declarationEvidence, typeEvidence, worstUseIn, worstUsesInFile } from './support/arrays';
+import { quote } from './support/messages';
 
 /** Arrays written out with at most this many elements are small enough to scan. */
 const SMALL_ARRAY = 8;
@@ -98,28 +85,28 @@ function indexOfLookup(node: ts.Node): Lookup | undefined {
   switch (operator) {
     case ts.SyntaxKind.ExclamationEqualsEqualsToken:
     case ts.SyntaxKind.ExclamationEqualsToken:
-      if (!isNumber(other, -1)) return undefined;
+      if (!isNumberLiteral(other, -1)) return undefined;
       absent = false;
       break;
     case ts.SyntaxKind.EqualsEqualsEqualsToken:
     case ts.SyntaxKind.EqualsEqualsToken:
-      if (!isNumber(other, -1)) return undefined;
+      if (!isNumberLiteral(other, -1)) return undefined;
       absent = true;
       break;
     case ts.SyntaxKind.GreaterThanToken:
-      if (!isNumber(other, -1)) return undefined;
+      if (!isNumberLiteral(other, -1)) return undefined;
       absent = false;
       break;
     case ts.SyntaxKind.GreaterThanEqualsToken:
-      if (!isNumber(other, 0)) return undefined;
+      if (!isNumberLiteral(other, 0)) return undefined;
       absent = false;
       break;
     case ts.SyntaxKind.LessThanToken:
-      if (!isNumber(other, 0)) return undefined;
+      if (!isNumberLiteral(other, 0)) return undefined;
       absent = true;
       break;
     case ts.SyntaxKind.LessThanEqualsToken:
-      if (!isNumber(other, -1)) return undefined;
+      if (!isNumberLiteral(other, -1)) return undefined;
       absent = true;
       break;
     default:
@@ -140,13 +127,13 @@ const SHRINKING_METHODS: ReadonlySet<string> = new Set(['filter', 'map', 'slice'
  * filtered / mapped (`[start, end].filter(Boolean)` has at most two).
  */
 function isSmallArrayLiteral(expression: ts.Expression): boolean {
-  let node = unwrap(expression);
+  let node = skipOuterExpressions(expression);
   while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
     const callee = node.expression;
     if (ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze' && node.arguments.length === 1) {
-      node = unwrap(node.arguments[0]!);
+      node = skipOuterExpressions(node.arguments[0]!);
     } else if (SHRINKING_METHODS.has(callee.name.text)) {
-      node = unwrap(callee.expression);
+      node = skipOuterExpressions(callee.expression);
     } else {
       break;
     }
@@ -162,9 +149,9 @@ function isSmallArrayLiteral(expression: ts.Expression): boolean {
 /** Whether `expression` is a small literal array, or a `const` holding one (`const KEYS = ['a', 'b']`). */
 function isSmallList(expression: ts.Expression, ancestors: readonly ts.Node[], from: number): boolean {
   if (isSmallArrayLiteral(expression)) return true;
-  const node = unwrap(expression);
+  const node = skipOuterExpressions(expression);
   if (!ts.isIdentifier(node)) return false;
-  const binding = resolveBinding(node.text, ancestors, from);
+  const binding = findDeclaration(node.text, ancestors, from);
   const initializer = binding?.isConst ? binding.variable?.initializer : undefined;
   return initializer !== undefined && isSmallArrayLiteral(initializer);
 }
@@ -173,7 +160,7 @@ function isSmallList(expression: ts.Expression, ancestors: readonly ts.Node[], f
 function isShortLoop(loop: LoopStatement, ancestors: readonly ts.Node[], index: number): boolean {
   if (ts.isForOfStatement(loop)) return isSmallList(loop.expression, ancestors, index - 1);
   if (ts.isForStatement(loop) && loop.condition && ts.isBinaryExpression(loop.condition)) {
-    const bound = unwrap(loop.condition.right);
+    const bound = skipOuterExpressions(loop.condition.right);
     const kind = loop.condition.operatorToken.kind;
     return (
       (kind === ts.SyntaxKind.LessThanToken || kind === ts.SyntaxKind.LessThanEqualsToken) &&
@@ -234,7 +221,7 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
 }
 
 interface Analysis {
-  readonly binding: Binding;
+  readonly binding: Declaration;
   readonly declaration: ts.VariableDeclaration | ts.ParameterDeclaration;
   /** The statement `const listSet = new Set(list);` goes before, if the fix can be offered at all. */
   readonly anchor?: ts.Statement;
@@ -265,9 +252,9 @@ function analyze(lookup: Lookup, ancestors: readonly ts.Node[]): Analysis | unde
   const name = lookup.list.text;
   let loop = enclosingLoop(ancestors, ancestors.length - 1, lookup.node, name);
   if (!loop) return undefined;
-  const binding = resolveBinding(name, ancestors);
+  const binding = findDeclaration(name, ancestors);
   const declaration = binding?.variable ?? binding?.parameter;
-  if (!binding || !declaration || bindingEvidence(binding) !== 'array') return undefined;
+  if (!binding || !declaration || declarationEvidence(binding) !== 'array') return undefined;
   if (declaration.initializer && isSmallArrayLiteral(declaration.initializer)) return undefined;
   if (contains(loop.node, declaration) || worstUseIn(loop.node, name) !== 'read') return undefined;
   // Hoist above every loop around it that leaves the list alone.
@@ -309,7 +296,7 @@ const COPYING_METHODS: ReadonlySet<string> = new Set(['concat', 'filter', 'flat'
 
 /** Whether `expression` makes a new array that nothing else references. */
 function isNewArray(expression: ts.Expression, ancestors: readonly ts.Node[], depth = 0): boolean {
-  const node = unwrap(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isArrayLiteralExpression(node)) return true;
   if (ts.isNewExpression(node)) return ts.isIdentifier(node.expression) && node.expression.text === 'Array';
   if (depth > 4 || !ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.questionDotToken) return false;
@@ -323,10 +310,10 @@ function isNewArray(expression: ts.Expression, ancestors: readonly ts.Node[], de
 
 /** A variable or `this` field declared as an array (`T[]`) or initialized with a new array. */
 function isArrayVariable(expression: ts.Expression, ancestors: readonly ts.Node[], depth: number): boolean {
-  const node = unwrap(expression);
+  const node = skipOuterExpressions(expression);
   let holder: ts.VariableDeclaration | ts.ParameterDeclaration | ts.PropertyDeclaration | undefined;
   if (ts.isIdentifier(node)) {
-    const binding = resolveBinding(node.text, ancestors);
+    const binding = findDeclaration(node.text, ancestors);
     holder = binding?.variable ?? binding?.parameter;
   } else if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
     holder = thisFieldDeclaration(node.name.text, ancestors);

@@ -1,22 +1,14 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { pathContaining } from '../edits/locate';
 import type { RuleDefinition, Span } from '../patterns/types';
-import { pathContaining, shortText, skipOuter } from './support-r1';
+import { isAssignmentOperator, isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { containsOwnAwait, isFunctionLike } from '../syntax/functions';
+import { boundIdentifiers, isBlockScopedList, isVarScope } from '../syntax/scopes';
+import { isLoopStatement } from '../syntax/statements';
+import { shortText } from './support/messages';
 
 // ── Syntax helpers ─────────────────────────────────────────────────────────────────────────────────
-
-function isLoop(node: ts.Node): node is ts.IterationStatement {
-  switch (node.kind) {
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.DoStatement:
-      return true;
-    default:
-      return false;
-  }
-}
 
 type ForWithInitializer = ts.ForStatement | ts.ForInStatement | ts.ForOfStatement;
 
@@ -24,38 +16,8 @@ function isForWithInitializer(node: ts.Node): node is ForWithInitializer {
   return node.kind === ts.SyntaxKind.ForStatement || node.kind === ts.SyntaxKind.ForInStatement || node.kind === ts.SyntaxKind.ForOfStatement;
 }
 
-/** Functions with a body of their own (not signatures). */
-function isFunction(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Nodes that own the `var`s declared inside them. */
-function isVarScope(node: ts.Node): boolean {
-  return isFunction(node) || node.kind === ts.SyntaxKind.SourceFile || node.kind === ts.SyntaxKind.ModuleBlock || node.kind === ts.SyntaxKind.ClassStaticBlockDeclaration;
-}
-
 function isVarList(node: ts.Node): boolean {
-  return ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === 0;
-}
-
-function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = []): ts.Identifier[] {
-  if (ts.isIdentifier(name)) {
-    out.push(name);
-  } else {
-    for (const element of name.elements) if (!ts.isOmittedExpression(element)) bindingIdentifiers(element.name, out);
-  }
-  return out;
+  return ts.isVariableDeclarationList(node) && !isBlockScopedList(node);
 }
 
 function hasBindingDefaults(name: ts.BindingName): boolean {
@@ -114,10 +76,7 @@ function isValueReference(id: ts.Identifier, parent: ts.Node): boolean {
 }
 
 function isWrite(id: ts.Identifier, parent: ts.Node): boolean {
-  if (ts.isBinaryExpression(parent)) {
-    const operator = parent.operatorToken.kind;
-    return parent.left === id && operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment;
-  }
+  if (ts.isBinaryExpression(parent)) return parent.left === id && isAssignmentOperator(parent.operatorToken.kind);
   if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
     return parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken;
   }
@@ -131,13 +90,13 @@ function addHoisted(body: ts.Node, names: ReadonlySet<string>, ignore: ReadonlyS
   const visit = (node: ts.Node): void => {
     if (isVarList(node)) {
       for (const declaration of (node as ts.VariableDeclarationList).declarations) {
-        for (const id of bindingIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
+        for (const id of boundIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
       }
     } else if (ts.isFunctionDeclaration(node)) {
       if (node.name && names.has(node.name.text) && !ignore.has(node.name)) out.add(node.name.text);
       return;
     }
-    if (isFunction(node) || ts.isClassLike(node) || ts.isTypeNode(node)) return;
+    if (isFunctionLike(node) || ts.isClassLike(node) || ts.isTypeNode(node)) return;
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(body, visit);
@@ -150,7 +109,7 @@ function addLexical(statements: readonly ts.Statement[], names: ReadonlySet<stri
   };
   for (const statement of statements) {
     if (ts.isVariableStatement(statement) && !isVarList(statement.declarationList)) {
-      for (const declaration of statement.declarationList.declarations) for (const id of bindingIdentifiers(declaration.name)) add(id);
+      for (const declaration of statement.declarationList.declarations) for (const id of boundIdentifiers(declaration.name)) add(id);
     } else if (ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) {
       add(statement.name);
     }
@@ -160,8 +119,8 @@ function addLexical(statements: readonly ts.Statement[], names: ReadonlySet<stri
 /** The watched names a node declares for its whole subtree (parameters, hoisted vars, block declarations...). */
 function introducedNames(node: ts.Node, names: ReadonlySet<string>, ignore: ReadonlySet<ts.Node>): Set<string> | undefined {
   const out = new Set<string>();
-  if (isFunction(node)) {
-    for (const parameter of node.parameters) for (const id of bindingIdentifiers(parameter.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
+  if (isFunctionLike(node)) {
+    for (const parameter of node.parameters) for (const id of boundIdentifiers(parameter.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
     if (ts.isFunctionExpression(node) && node.name && names.has(node.name.text)) out.add(node.name.text);
     if (node.body) {
       addHoisted(node.body, names, ignore, out);
@@ -189,14 +148,14 @@ function introducedNames(node: ts.Node, names: ReadonlySet<string>, ignore: Read
         const initializer = (node as ForWithInitializer).initializer;
         if (initializer && ts.isVariableDeclarationList(initializer) && !isVarList(initializer)) {
           for (const declaration of initializer.declarations) {
-            for (const id of bindingIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
+            for (const id of boundIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
           }
         }
         break;
       }
       case ts.SyntaxKind.CatchClause: {
         const declaration = (node as ts.CatchClause).variableDeclaration;
-        if (declaration) for (const id of bindingIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
+        if (declaration) for (const id of boundIdentifiers(declaration.name)) if (names.has(id.text) && !ignore.has(id)) out.add(id.text);
         break;
       }
       case ts.SyntaxKind.ClassExpression: {
@@ -319,37 +278,27 @@ function calleeLabel(callee: ts.Expression, sourceFile: ts.SourceFile): string {
 
 /** The method name a call dispatches on: `xs.forEach(...)` → `forEach`, `Array.prototype.map.call(...)` → `map`. */
 function calleeName(callee: ts.Expression): string | undefined {
-  const node = skipOuter(callee);
+  const node = skipOuterExpressions(callee);
   if (ts.isIdentifier(node)) return node.text;
   if (!ts.isPropertyAccessExpression(node)) return undefined;
   const name = node.name.text;
-  if ((name === 'call' || name === 'apply') && ts.isPropertyAccessExpression(skipOuter(node.expression))) {
-    return (skipOuter(node.expression) as ts.PropertyAccessExpression).name.text;
+  if ((name === 'call' || name === 'apply') && ts.isPropertyAccessExpression(skipOuterExpressions(node.expression))) {
+    return (skipOuterExpressions(node.expression) as ts.PropertyAccessExpression).name.text;
   }
   return name;
 }
 
-function isOuterExpression(node: ts.Node): boolean {
-  switch (node.kind) {
-    case ts.SyntaxKind.ParenthesizedExpression:
-    case ts.SyntaxKind.AsExpression:
-    case ts.SyntaxKind.SatisfiesExpression:
-    case ts.SyntaxKind.NonNullExpression:
-    case ts.SyntaxKind.TypeAssertionExpression:
-    case ts.SyntaxKind.ExpressionWithTypeArguments:
-      return true;
-    default:
-      return false;
-  }
+/** An outer expression, or an instantiation expression (`f<T>`), which is the function `f` itself. */
+function isTransparent(node: ts.Node): boolean {
+  return isOuterExpression(node) || node.kind === ts.SyntaxKind.ExpressionWithTypeArguments;
 }
 
+/**
+ * Whether an async function can suspend with code of its own still to run. In a concise body
+ * (`async () => await f(i)`) the top-level `await` is the last thing it does, so only awaits inside it count.
+ */
 function hasOwnAwait(fn: ts.FunctionLikeDeclaration): boolean {
-  const visit = (node: ts.Node): boolean => {
-    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) return true;
-    if (isFunction(node) || ts.isClassLike(node)) return false;
-    return ts.forEachChild(node, visit) ?? false;
-  };
-  return fn.body ? (ts.forEachChild(fn.body, visit) ?? false) : false;
+  return fn.body !== undefined && ts.forEachChild(fn.body, containsOwnAwait) === true;
 }
 
 const MAX_DEPTH = 4;
@@ -371,7 +320,7 @@ class Timing {
     for (let i = from + 1; i < path.length; i++) {
       const node = path[i]!;
       if (ts.isClassLike(node)) result.push(i);
-      else if (isFunction(node) && !ts.isClassLike(path[i - 1]!)) result.push(i);
+      else if (isFunctionLike(node) && !ts.isClassLike(path[i - 1]!)) result.push(i);
     }
     return result;
   }
@@ -407,11 +356,11 @@ class Timing {
   private isAwaitedCall(path: readonly ts.Node[], index: number): boolean {
     let i = index - 1;
     let child = path[index]!;
-    while (i >= 0 && isOuterExpression(path[i]!)) child = path[i--]!;
+    while (i >= 0 && isTransparent(path[i]!)) child = path[i--]!;
     const call = path[i];
     if (!call || !ts.isCallExpression(call) || call.expression !== child) return false;
     i--;
-    while (i >= 0 && isOuterExpression(path[i]!)) i--;
+    while (i >= 0 && isTransparent(path[i]!)) i--;
     return i >= 0 && ts.isAwaitExpression(path[i]!);
   }
 
@@ -421,7 +370,7 @@ class Timing {
     let child = path[index]!;
     for (let i = index - 1; i >= 0; i--) {
       const parent = path[i]!;
-      if (isOuterExpression(parent)) {
+      if (isTransparent(parent)) {
         child = parent;
         continue;
       }
@@ -435,7 +384,7 @@ class Timing {
           const operator = binary.operatorToken.kind;
           if (operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment) {
             if (binary.right !== child) return 'now';
-            const target = skipOuter(binary.left);
+            const target = skipOuterExpressions(binary.left);
             // `handler = function () {...}` into a local variable: follow the variable, like a declaration.
             if (ts.isIdentifier(target)) {
               const scope = declaringScope(path, i, target.text);
@@ -461,7 +410,7 @@ class Timing {
           const label = calleeLabel(call.expression, this.sourceFile);
           if (name !== undefined && SYNCHRONOUS_CALLEES.has(name)) return 'now';
           if (name !== undefined && DEFERRING_CALLEES.has(name)) return { how: `is passed to \`${label}\``, fn };
-          if (name !== undefined && STORING_METHODS.has(name) && ts.isPropertyAccessExpression(skipOuter(call.expression))) {
+          if (name !== undefined && STORING_METHODS.has(name) && ts.isPropertyAccessExpression(skipOuterExpressions(call.expression))) {
             return { how: `is stored by \`${label}\``, fn };
           }
           if (child === fn && isCompletionCallback(fn)) return { how: `is a completion callback passed to \`${label}\``, fn };
@@ -474,7 +423,7 @@ class Timing {
             holds = 'object';
             continue;
           }
-          const callee = skipOuter(construct.expression);
+          const callee = skipOuterExpressions(construct.expression);
           if (ts.isIdentifier(callee) && DEFERRING_CONSTRUCTORS.has(callee.text)) return { how: `is passed to \`new ${callee.text}\``, fn };
           return 'unsure'; // `new Promise(executor)` runs it at once; other constructors may keep it
         }
@@ -521,7 +470,7 @@ class Timing {
           if (this.isInLoopFunction(path, i)) return 'now';
           if (parent.kind === ts.SyntaxKind.ThrowStatement) return 'unsure';
           let owner = i - 1;
-          while (owner >= 0 && !isFunction(path[owner]!)) owner--;
+          while (owner >= 0 && !isFunctionLike(path[owner]!)) owner--;
           return owner < 0 ? 'unsure' : this.result(path, owner, depth, fn);
         }
         case ts.SyntaxKind.ArrowFunction:
@@ -555,7 +504,7 @@ class Timing {
   private result(path: readonly ts.Node[], owner: number, depth: number, fn: ts.Node): Verdict {
     let i = owner - 1;
     let child = path[owner]!;
-    while (i >= 0 && isOuterExpression(path[i]!)) child = path[i--]!;
+    while (i >= 0 && isTransparent(path[i]!)) child = path[i--]!;
     const call = path[i];
     if (!call || !ts.isCallExpression(call)) return 'unsure';
     if (call.expression === child) return this.flow(path, i, depth, 'function', fn);
@@ -568,7 +517,7 @@ class Timing {
   private isInLoopFunction(path: readonly ts.Node[], index: number): boolean {
     const loopIndex = path.lastIndexOf(this.loop, index);
     if (loopIndex < 0) return false;
-    for (let i = loopIndex + 1; i < index; i++) if (isFunction(path[i]!) || ts.isClassLike(path[i]!)) return false;
+    for (let i = loopIndex + 1; i < index; i++) if (isFunctionLike(path[i]!) || ts.isClassLike(path[i]!)) return false;
     return true;
   }
 
@@ -618,7 +567,7 @@ class Timing {
     let index = path.length - 1;
     let child = path[index]!;
     let parent = path[index - 1];
-    while (parent && isOuterExpression(parent)) {
+    while (parent && isTransparent(parent)) {
       child = parent;
       parent = path[--index - 1];
     }
@@ -664,7 +613,7 @@ function endsLoopAfter(path: readonly ts.Node[], loopIndex: number, functionInde
     if (ts.isBreakStatement(next)) {
       if (next.label) return next.label.text === label;
       let inner = false;
-      for (let j = loopIndex + 1; j < i; j++) if (isLoop(path[j]!) || ts.isSwitchStatement(path[j]!)) inner = true;
+      for (let j = loopIndex + 1; j < i; j++) if (isLoopStatement(path[j]!) || ts.isSwitchStatement(path[j]!)) inner = true;
       if (!inner) return true;
     }
   }
@@ -674,7 +623,7 @@ function endsLoopAfter(path: readonly ts.Node[], loopIndex: number, functionInde
 /** Initializers whose value is the same on every iteration: the shared variable then holds one value anyway. */
 function isInvariant(node: ts.Expression | undefined): boolean {
   if (!node) return false;
-  const expression = skipOuter(node);
+  const expression = skipOuterExpressions(node);
   switch (expression.kind) {
     case ts.SyntaxKind.ThisKeyword:
     case ts.SyntaxKind.StringLiteral:
@@ -689,7 +638,7 @@ function isInvariant(node: ts.Expression | undefined): boolean {
       return (expression as ts.Identifier).text === 'undefined';
     case ts.SyntaxKind.PropertyAccessExpression: {
       let object: ts.Expression = expression;
-      while (ts.isPropertyAccessExpression(object)) object = skipOuter(object.expression);
+      while (ts.isPropertyAccessExpression(object)) object = skipOuterExpressions(object.expression);
       return object.kind === ts.SyntaxKind.ThisKeyword;
     }
     default:
@@ -713,7 +662,7 @@ const BINDING_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
 ]);
 
 function containsFunction(node: ts.Node): boolean {
-  const visit = (child: ts.Node): boolean => isFunction(child) || ts.isClassLike(child) || (ts.forEachChild(child, visit) ?? false);
+  const visit = (child: ts.Node): boolean => isFunctionLike(child) || ts.isClassLike(child) || (ts.forEachChild(child, visit) ?? false);
   return visit(node);
 }
 
@@ -737,14 +686,14 @@ function letIsEquivalent(sourceFile: ts.SourceFile, list: ts.VariableDeclaration
   // At the top of a script, `var` also makes a property of the global object that other scripts can read.
   if (!scope || (ts.isSourceFile(scope) && !ts.isExternalModule(sourceFile))) return false;
 
-  const own = list.declarations.flatMap((declaration) => bindingIdentifiers(declaration.name));
+  const own = list.declarations.flatMap((declaration) => boundIdentifiers(declaration.name));
   const names = new Set(own.map((id) => id.text));
   const ownIds = new Set<ts.Node>(own);
   if (list.declarations.some((declaration) => hasBindingDefaults(declaration.name))) return false;
   if (ts.isForStatement(loop)) {
     for (const [index, declaration] of list.declarations.entries()) {
       if (!declaration.initializer) continue;
-      const later = new Set(list.declarations.slice(index).flatMap((d) => bindingIdentifiers(d.name).map((id) => id.text)));
+      const later = new Set(list.declarations.slice(index).flatMap((d) => boundIdentifiers(d.name).map((id) => id.text)));
       if (containsFunction(declaration.initializer) || mentions(declaration.initializer, later)) return false;
     }
   } else if (mentions(loop.expression, names)) {
@@ -763,7 +712,7 @@ function letIsEquivalent(sourceFile: ts.SourceFile, list: ts.VariableDeclaration
     const declared = (node as ts.NamedDeclaration).name;
     if (BINDING_KINDS.has(node.kind) && declared && ts.isIdentifier(declared) && names.has(declared.text) && !ownIds.has(declared)) {
       // Inside a nested function, a parameter or local of the same name is a different variable.
-      if (!stack.some((ancestor) => ancestor !== scope && isFunction(ancestor))) {
+      if (!stack.some((ancestor) => ancestor !== scope && isFunctionLike(ancestor))) {
         conflict = true;
         return;
       }
@@ -865,7 +814,7 @@ export const loopVarClosure: RuleDefinition = {
         for (let i = ancestors.length - 1; i >= 0; i--) {
           const ancestor = ancestors[i]!;
           if (isVarScope(ancestor) || ts.isClassLike(ancestor)) break;
-          if (isLoop(ancestor)) loopIndex = i;
+          if (isLoopStatement(ancestor)) loopIndex = i;
         }
         if (loopIndex < 0) return;
         (candidates ??= []).push({ list: node as ts.VariableDeclarationList, path: ancestors.slice(), loopIndex });
@@ -883,7 +832,7 @@ export const loopVarClosure: RuleDefinition = {
         for (const [loopNode, group] of byLoop) {
           const loop = loopNode as ts.IterationStatement;
           const loopPath = group[0]!.path.slice(0, group[0]!.loopIndex + 1);
-          const ids = group.flatMap((candidate) => candidate.list.declarations.flatMap((declaration) => bindingIdentifiers(declaration.name)));
+          const ids = group.flatMap((candidate) => candidate.list.declarations.flatMap((declaration) => boundIdentifiers(declaration.name)));
           const names = new Set(ids.map((id) => id.text));
           const references = new Map<string, ts.Node[][]>();
           const writes = new Map<string, number>();
@@ -894,7 +843,7 @@ export const loopVarClosure: RuleDefinition = {
               const parent = path.at(-1)!;
               if (isWrite(id, parent)) writes.set(id.text, (writes.get(id.text) ?? 0) + 1);
               // Only references inside a function or class created in the loop matter.
-              if (!path.some((node, index) => index > loopPath.length - 1 && (isFunction(node) || ts.isClassLike(node)))) return;
+              if (!path.some((node, index) => index > loopPath.length - 1 && (isFunctionLike(node) || ts.isClassLike(node)))) return;
               const list = references.get(id.text);
               const full = [...path, id];
               if (list) list.push(full);
@@ -918,7 +867,7 @@ export const loopVarClosure: RuleDefinition = {
               ) {
                 continue;
               }
-              for (const name of bindingIdentifiers(declaration.name)) {
+              for (const name of boundIdentifiers(declaration.name)) {
                 for (const path of references.get(name.text) ?? []) {
                   const first = timing.boundaries(path, loopIndex)[0]!;
                   if (isWaitedFor(path, loopIndex, first) || endsLoopAfter(path, loopIndex, first)) continue;

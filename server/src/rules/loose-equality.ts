@@ -2,7 +2,7 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
+import { quote } from './support/messages';
 
 const LOOSE_TO_STRICT: ReadonlyMap<ts.SyntaxKind, string> = new Map([
   [ts.SyntaxKind.EqualsEqualsToken, '==='],

@@ -1,18 +1,11 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { pathContaining } from '../edits/locate';
 import type { RuleDefinition, Span } from '../patterns/types';
-import { quote } from './support';
-import {
-  fileDeclares,
-  isEqualityOperator,
-  isNegatedEquality,
-  mergeListeners,
-  pathContaining,
-  shortText,
-  skipOuter,
-  typeScriptChecking,
-  watchGlobals,
-} from './support-r1';
+import { isEqualityOperator, isNegatedEquality, skipOuterExpressions } from '../syntax/expressions';
+import { typeScriptChecking } from '../syntax/files';
+import { fileDeclares, mergeListeners, watchGlobals } from '../syntax/globals';
+import { quote, shortText } from './support/messages';
 
 const RELATIONAL: ReadonlySet<ts.SyntaxKind> = new Set([
   ts.SyntaxKind.LessThanToken,
@@ -30,7 +23,7 @@ const SEARCHES: ReadonlyMap<string, string> = new Map([
 type NaNForm = 'global' | 'number';
 
 function nanForm(expression: ts.Expression): NaNForm | undefined {
-  const node = skipOuter(expression);
+  const node = skipOuterExpressions(expression);
   if (node.kind === ts.SyntaxKind.Identifier) return (node as ts.Identifier).text === 'NaN' ? 'global' : undefined;
   if (ts.isPropertyAccessExpression(node)) {
     return ts.isIdentifier(node.name) && node.name.text === 'NaN' && ts.isIdentifier(node.expression) && node.expression.text === 'Number'

@@ -2,8 +2,11 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, Span, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import { FixDataCache, isFunctionLikeWithBody, isJavaScriptFile } from './support-r5';
+import { skipParentheses } from '../syntax/expressions';
+import { isJavaScriptFile } from '../syntax/files';
+import { isFunctionOrStaticBlock } from '../syntax/functions';
+import { FixDataCache } from './support/fix-data';
+import { quote } from './support/messages';
 
 /*
  * The rule. A `switch` without a `default` clause is reported when
@@ -55,11 +58,6 @@ function literalKey(checker: ts.TypeChecker, type: ts.Type): string | undefined 
   }
   if (type.flags & ts.TypeFlags.BooleanLiteral) return checker.typeToString(type);
   return undefined;
-}
-
-function skipParentheses(expression: ts.Expression): ts.Expression {
-  while (expression.kind === ts.SyntaxKind.ParenthesizedExpression) expression = (expression as ts.ParenthesizedExpression).expression;
-  return expression;
 }
 
 /** How a clause's statements end: by `return` (with a value or not), by `throw`, or otherwise (`break`, running on). */
@@ -233,7 +231,7 @@ function listMembers(members: readonly string[]): string {
 function functionEndedBy(statement: ts.SwitchStatement, ancestors: readonly ts.Node[]): ts.Node | undefined {
   const container = ancestors[ancestors.length - 1];
   const owner = ancestors[ancestors.length - 2];
-  if (!container || !owner || container.kind !== ts.SyntaxKind.Block || !isFunctionLikeWithBody(owner)) return undefined;
+  if (!container || !owner || container.kind !== ts.SyntaxKind.Block || !isFunctionOrStaticBlock(owner)) return undefined;
   const statements = (container as ts.Block).statements;
   return statements[statements.length - 1] === statement ? owner : undefined;
 }

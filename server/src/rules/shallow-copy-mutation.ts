@@ -2,23 +2,14 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import {
-  accessKey,
-  chainDepth,
-  chainRoot,
-  describeMutation,
-  firstAccess,
-  forEachReference,
-  hasExportModifier,
-  identifierWords,
-  isFunctionLike,
-  isLoop,
-  mutatedTarget,
-  resolveName,
-  unwrap,
-  type Mutation,
-} from './support-r2';
+import { accessKey, chainDepth, chainRoot, firstAccess, skipOuterExpressionsExceptAsConst } from '../syntax/expressions';
+import { isFunctionLike } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
+import { identifierWords } from '../syntax/names';
+import { findDeclaration, forEachReference } from '../syntax/scopes';
+import { isLoopStatement } from '../syntax/statements';
+import { quote } from './support/messages';
+import { describeMutation, mutatedTarget, type Mutation } from './support/mutations';
 
 /**
  * The expression a shallow copy copies, when `node` (unwrapped) is one: `{ ...source }` (one spread, other
@@ -52,7 +43,7 @@ function copySourceOf(node: ts.Expression): ts.Expression | undefined {
       if (object.kind !== ts.SyntaxKind.Identifier) return undefined;
       const owner = (object as ts.Identifier).text;
       if (owner === 'Object' && method === 'assign' && args.length === 2) {
-        const target = unwrap(args[0]!);
+        const target = skipOuterExpressionsExceptAsConst(args[0]!);
         if (ts.isObjectLiteralExpression(target) && target.properties.length === 0) source = args[1];
       } else if (owner === 'Array' && method === 'from' && args.length === 1) {
         source = args[0];
@@ -63,14 +54,14 @@ function copySourceOf(node: ts.Expression): ts.Expression | undefined {
       return undefined;
   }
   if (!source || source.kind === ts.SyntaxKind.SpreadElement) return undefined;
-  source = unwrap(source);
+  source = skipOuterExpressionsExceptAsConst(source);
   return chainRoot(source) ? source : undefined;
 }
 
 /** The copy expression a variable declaration is initialized with, if it is one. */
 function copyInitializer(declaration: ts.VariableDeclaration): ts.Expression | undefined {
   if (!declaration.initializer || declaration.name.kind !== ts.SyntaxKind.Identifier) return undefined;
-  const copy = unwrap(declaration.initializer);
+  const copy = skipOuterExpressionsExceptAsConst(declaration.initializer);
   return copySourceOf(copy) ? copy : undefined;
 }
 
@@ -146,22 +137,22 @@ function sourceOutlivesCopy(record: CopyRecord, sourceFile: ts.SourceFile): bool
       break;
     }
   }
-  const resolved = resolveName(path, name);
+  const resolved = findDeclaration(name, path);
   if (!resolved || resolved.index < functionIndex) return true;
-  const { declaration, index } = resolved;
+  const { node: declaration, index } = resolved;
   if (declaration.kind !== ts.SyntaxKind.VariableDeclaration) return true;
   // A loop variable of `for...of`/`for...in`, or a local read from another object (`const user = users[0]`,
   // `const { config } = props`), is another name for an object that lives on elsewhere.
   if (path[index]!.kind === ts.SyntaxKind.ForOfStatement || path[index]!.kind === ts.SyntaxKind.ForInStatement) return true;
   const initializer = (declaration as ts.VariableDeclaration).initializer;
-  if (initializer && chainRoot(unwrap(initializer))) return true;
+  if (initializer && chainRoot(skipOuterExpressionsExceptAsConst(initializer))) return true;
   if (path[index]!.kind === ts.SyntaxKind.SourceFile) {
     const statement = sourceFile.statements.find(
       (s) => ts.isVariableStatement(s) && s.declarationList.declarations.includes(declaration as ts.VariableDeclaration),
     );
-    if (!statement || hasExportModifier(statement)) return true;
+    if (!statement || hasModifier(statement, ts.SyntaxKind.ExportKeyword)) return true;
   }
-  for (let i = index + 1; i < path.length; i++) if (isLoop(path[i]!)) return true;
+  for (let i = index + 1; i < path.length; i++) if (isLoopStatement(path[i]!)) return true;
   const after = record.declaration.end;
   let readAgain = false;
   forEachReference(path[functionIndex]!, name, (identifier) => {
@@ -262,9 +253,9 @@ export function moved(user: User, city: string): User {
       if (!target) return;
       const root = chainRoot(target);
       if (!root || root.kind !== ts.SyntaxKind.Identifier || !copyNames.has(root.text)) return;
-      const resolved = resolveName(context.ancestors, root.text);
-      if (!resolved || resolved.declaration.kind !== ts.SyntaxKind.VariableDeclaration) return;
-      const declaration = resolved.declaration as ts.VariableDeclaration;
+      const resolved = findDeclaration(root.text, context.ancestors);
+      if (!resolved || resolved.node.kind !== ts.SyntaxKind.VariableDeclaration) return;
+      const declaration = resolved.node as ts.VariableDeclaration;
       const copy = copyInitializer(declaration);
       if (!copy) return;
       const mutation = describeMutation(node);
@@ -303,7 +294,7 @@ export function moved(user: User, city: string): User {
       [ts.SyntaxKind.VariableDeclaration](node) {
         const declaration = node as ts.VariableDeclaration;
         if (declaration.name.kind !== ts.SyntaxKind.Identifier || !declaration.initializer) return;
-        if (!copySourceOf(unwrap(declaration.initializer))) return;
+        if (!copySourceOf(skipOuterExpressionsExceptAsConst(declaration.initializer))) return;
         (copyNames ??= new Set()).add(declaration.name.text);
       },
       [ts.SyntaxKind.BinaryExpression]: onMutation,

@@ -1,8 +1,12 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { pathContaining } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import { asArrowBody, fileDeclares, mergeListeners, pathContaining, skipOuter, watchGlobals } from './support-r1';
+import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { isJavaScriptFile } from '../syntax/files';
+import { fileDeclares, mergeListeners, watchGlobals } from '../syntax/globals';
+import { quote } from './support/messages';
+import { isWriteTarget, MUTATING_METHODS } from './support/mutations';
 
 /** Wrapper objects and regular expressions: sharing one is harmless in practice (they are not mutated). */
 const HARMLESS_CONSTRUCTORS: ReadonlySet<string> = new Set(['String', 'Number', 'Boolean', 'RegExp']);
@@ -24,7 +28,7 @@ function isArrayFactoryCall(node: ts.Expression): boolean {
 
 /** Whether `node` certainly makes a new array: a literal, `Array(n)`, `Array.from/of(...)`, or one of those `.fill(...)`ed. */
 function makesArray(node: ts.Expression, usesGlobalArray: boolean[]): boolean {
-  const expression = skipOuter(node);
+  const expression = skipOuterExpressions(node);
   if (ts.isArrayLiteralExpression(expression)) return true;
   if (arrayConstructorCall(expression) || isArrayFactoryCall(expression)) {
     usesGlobalArray[0] = true;
@@ -43,11 +47,11 @@ interface Shared {
 
 /** What the fill value is when it is certainly one object; undefined otherwise. */
 function sharedObject(node: ts.Expression, usesGlobalArray: boolean[]): Shared | undefined {
-  const value = skipOuter(node);
+  const value = skipOuterExpressions(node);
   if (ts.isArrayLiteralExpression(value)) return { what: 'array' };
   if (ts.isObjectLiteralExpression(value)) return { what: 'object' };
   if (ts.isNewExpression(value)) {
-    const callee = skipOuter(value.expression);
+    const callee = skipOuterExpressions(value.expression);
     if (ts.isIdentifier(callee) && HARMLESS_CONSTRUCTORS.has(callee.text)) return undefined;
     return { what: ts.isIdentifier(callee) ? `\`${callee.text}\`` : 'object' };
   }
@@ -63,14 +67,9 @@ function sharedObject(node: ts.Expression, usesGlobalArray: boolean[]): Shared |
   return makesArray(value, usesGlobalArray) ? { what: 'array' } : undefined;
 }
 
-/** Methods that change their receiver in place. */
-const MUTATING_METHODS: ReadonlySet<string> = new Set([
-  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear',
-]);
-
 /** The name an array is kept under: `grid` for a variable, `this.grid` for a field; undefined for other expressions. */
 function storageKey(node: ts.Expression): string | undefined {
-  const target = skipOuter(node);
+  const target = skipOuterExpressions(node);
   if (ts.isIdentifier(target)) return target.text;
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword && ts.isIdentifier(target.name)) {
     return `this.${target.name.text}`;
@@ -138,7 +137,7 @@ function mutatedThrough(access: ts.ElementAccessExpression, ancestors: readonly 
   // Climbs over `(...)`, `!` and `as`, which change nothing at run time: `grid[i]!.push(x)`, `(grid[i] as T[]).push(x)`.
   let index = ancestors.length - 1;
   let element: ts.Node = access;
-  while (index >= 0 && isTransparent(ancestors[index]!)) element = ancestors[index--]!;
+  while (index >= 0 && isOuterExpression(ancestors[index]!)) element = ancestors[index--]!;
   const parent = ancestors[index];
   if (!parent) return undefined;
   if (ts.isCallExpression(parent) && parent.arguments[0] === element) {
@@ -149,36 +148,23 @@ function mutatedThrough(access: ts.ElementAccessExpression, ancestors: readonly 
   if ((!ts.isPropertyAccessExpression(parent) && !ts.isElementAccessExpression(parent)) || parent.expression !== element) return undefined;
   let member: ts.Node = parent;
   index--;
-  while (index >= 0 && isTransparent(ancestors[index]!)) member = ancestors[index--]!;
+  while (index >= 0 && isOuterExpression(ancestors[index]!)) member = ancestors[index--]!;
   const grandparent = ancestors[index];
   if (!grandparent) return undefined;
-  let mutated = false;
-  if (ts.isBinaryExpression(grandparent)) {
-    const operator = grandparent.operatorToken.kind;
-    mutated = grandparent.left === member && operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment;
-  } else if (ts.isPrefixUnaryExpression(grandparent) || ts.isPostfixUnaryExpression(grandparent)) {
-    mutated = grandparent.operator === ts.SyntaxKind.PlusPlusToken || grandparent.operator === ts.SyntaxKind.MinusMinusToken;
-  } else if (ts.isDeleteExpression(grandparent)) {
-    mutated = true;
-  } else if (ts.isCallExpression(grandparent) && grandparent.expression === member) {
-    mutated = ts.isPropertyAccessExpression(parent) && MUTATING_METHODS.has(parent.name.text);
-  }
+  const mutated =
+    isWriteTarget(member, grandparent) ||
+    (ts.isCallExpression(grandparent) && grandparent.expression === member && ts.isPropertyAccessExpression(parent) && MUTATING_METHODS.has(parent.name.text));
   return mutated ? storageKey(access.expression) : undefined;
 }
 
-function isTransparent(node: ts.Node): boolean {
-  return (
-    node.kind === ts.SyntaxKind.ParenthesizedExpression ||
-    node.kind === ts.SyntaxKind.NonNullExpression ||
-    node.kind === ts.SyntaxKind.AsExpression ||
-    node.kind === ts.SyntaxKind.SatisfiesExpression ||
-    node.kind === ts.SyntaxKind.TypeAssertionExpression
-  );
+/** `(text)` when `node` is an object literal that would otherwise read as a block after `=>`. */
+function asArrowBody(node: ts.Expression, text: string): string {
+  return node.kind === ts.SyntaxKind.ObjectLiteralExpression ? `(${text})` : text;
 }
 
 /** The type the replaced array had per element, to keep it: `T` of `Array<T>(n)`, else `any` in TypeScript. */
 function elementType(sourceFile: ts.SourceFile, constructed: ts.CallExpression | ts.NewExpression, fill: ts.CallExpression, path: readonly ts.Node[]): string {
-  if (sourceFile.flags & ts.NodeFlags.JavaScriptFile) return '';
+  if (isJavaScriptFile(sourceFile)) return '';
   const typeArgument = constructed.typeArguments?.length === 1 ? constructed.typeArguments[0] : undefined;
   if (typeArgument) return `: ${typeArgument.getText(sourceFile)}`;
   // `Array(n)` is `any[]`; a declared type around the call gives `Array.from` the element type instead.
@@ -217,7 +203,7 @@ function hasContextualType(node: ts.Node, path: readonly ts.Node[]): boolean {
 /** `Array(n).fill(value)` / `new Array(n).fill(value)` with one length and one value: the shape the fix rewrites. */
 function rewritable(fill: ts.CallExpression): ts.CallExpression | ts.NewExpression | undefined {
   if (fill.arguments.length !== 1 || !ts.isPropertyAccessExpression(fill.expression) || fill.expression.questionDotToken) return undefined;
-  const constructed = arrayConstructorCall(skipOuter(fill.expression.expression));
+  const constructed = arrayConstructorCall(skipOuterExpressions(fill.expression.expression));
   const length = constructed?.arguments?.length === 1 ? constructed.arguments[0]! : undefined;
   return length && !ts.isSpreadElement(length) && !ts.isSpreadElement(fill.arguments[0]!) ? constructed : undefined;
 }
@@ -277,7 +263,7 @@ export const sharedFillReference: RuleDefinition = {
         const valueText = sourceFile.text.slice(fill.arguments.pos, value.end).trim();
         const property = lengthText === 'length' ? 'length' : `length: ${lengthText}`;
         const type = elementType(sourceFile, constructed, fill, path.slice(0, -1));
-        const body = asArrowBody(skipOuter(value), valueText);
+        const body = asArrowBody(skipOuterExpressions(value), valueText);
         return builder.replaceNode(fill, `Array.from({ ${property} }, ()${type} => ${body})`).build();
       },
     },

@@ -2,22 +2,13 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import {
-  bindsName,
-  chainDepth,
-  chainRoot,
-  describeMutation,
-  forEachReference,
-  hasExportModifier,
-  identifierWords,
-  isFunctionLike,
-  mutatedTarget,
-  resolveName,
-  scopeDeclares,
-  unwrap,
-  type Mutation,
-} from './support-r2';
+import { chainDepth, chainRoot, skipOuterExpressionsExceptAsConst } from '../syntax/expressions';
+import { isFunctionLike } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
+import { identifierWords } from '../syntax/names';
+import { bindsName, declarationIn, findDeclaration, forEachReference } from '../syntax/scopes';
+import { quote } from './support/messages';
+import { describeMutation, mutatedTarget, type Mutation } from './support/mutations';
 
 type ContainerKind = 'array' | 'object' | 'Map' | 'Set' | 'WeakMap' | 'WeakSet';
 
@@ -33,7 +24,7 @@ const CONSTRUCTED: ReadonlyMap<string, ContainerKind> = new Map([
 /** The kind of mutable container an initializer creates: a literal or `new Map()` and the like (not `as const`). */
 function containerKind(initializer: ts.Expression | undefined): ContainerKind | undefined {
   if (!initializer) return undefined;
-  const node = unwrap(initializer);
+  const node = skipOuterExpressionsExceptAsConst(initializer);
   switch (node.kind) {
     case ts.SyntaxKind.ArrayLiteralExpression:
       return 'array';
@@ -83,7 +74,7 @@ function outerDefault(
 ): { declaration: ts.VariableDeclaration; kind: ContainerKind; scope: ts.Node } | undefined {
   const fn = ancestors[ancestors.length - 1];
   if (!fn || !isFunctionLike(fn) || !parameter.initializer) return undefined;
-  const initializer = unwrap(parameter.initializer);
+  const initializer = skipOuterExpressionsExceptAsConst(parameter.initializer);
   if (initializer.kind !== ts.SyntaxKind.Identifier) return undefined;
   const name = (initializer as ts.Identifier).text;
   // An earlier parameter of the same function (`(a = [], b = a)`) is fresh per call.
@@ -91,9 +82,9 @@ function outerDefault(
     if (other === parameter) break;
     if (bindsName(other.name, name)) return undefined;
   }
-  const resolved = resolveName(ancestors, name, ancestors.length - 2);
-  if (!resolved || resolved.declaration.kind !== ts.SyntaxKind.VariableDeclaration) return undefined;
-  const declaration = resolved.declaration as ts.VariableDeclaration;
+  const resolved = findDeclaration(name, ancestors, ancestors.length - 2);
+  if (!resolved || resolved.node.kind !== ts.SyntaxKind.VariableDeclaration) return undefined;
+  const declaration = resolved.node as ts.VariableDeclaration;
   if (declaration.name.kind !== ts.SyntaxKind.Identifier) return undefined;
   const kind = containerKind(declaration.initializer);
   return kind ? { declaration, kind, scope: ancestors[resolved.index]! } : undefined;
@@ -106,7 +97,7 @@ function outerDefault(
 function usedOnlyAsThisDefault(declaration: ts.VariableDeclaration, scope: ts.Node, sourceFile: ts.SourceFile): boolean {
   if (scope.kind === ts.SyntaxKind.SourceFile) {
     const statement = sourceFile.statements.find((s) => ts.isVariableStatement(s) && s.declarationList.declarations.includes(declaration));
-    if (!statement || hasExportModifier(statement)) return false;
+    if (!statement || hasModifier(statement, ts.SyntaxKind.ExportKeyword)) return false;
   }
   const name = (declaration.name as ts.Identifier).text;
   let uses = 0;
@@ -124,7 +115,7 @@ function mutationsOf(body: ts.Node, name: string): Mutation[] | undefined {
   let rebound = false;
   const visit = (node: ts.Node): void => {
     if (rebound) return;
-    if (node !== body && scopeDeclares(node, name)) return;
+    if (node !== body && declarationIn(node, name)) return;
     const target = mutatedTarget(node);
     if (target) {
       const root = chainRoot(target);
@@ -253,7 +244,7 @@ export function tagRun(name: string, tags = DEFAULT_TAGS) {
       [ts.SyntaxKind.Parameter](node) {
         const parameter = node as ts.ParameterDeclaration;
         if (parameter.name.kind !== ts.SyntaxKind.Identifier || !parameter.initializer) return;
-        if (unwrap(parameter.initializer).kind !== ts.SyntaxKind.Identifier) return;
+        if (skipOuterExpressionsExceptAsConst(parameter.initializer).kind !== ts.SyntaxKind.Identifier) return;
         const fn = context.ancestors[context.ancestors.length - 1];
         if (!fn || !isFunctionLike(fn) || !fn.body) return;
         (pending ??= []).push({ parameter, ancestors: context.ancestors.slice() });
@@ -261,7 +252,7 @@ export function tagRun(name: string, tags = DEFAULT_TAGS) {
       onWalkEnd() {
         if (!pending || !mutableNames) return;
         for (const { parameter, ancestors } of pending) {
-          const initializer = unwrap(parameter.initializer!) as ts.Identifier;
+          const initializer = skipOuterExpressionsExceptAsConst(parameter.initializer!) as ts.Identifier;
           if (!mutableNames.has(initializer.text)) continue;
           const outer = outerDefault(ancestors, parameter);
           if (!outer) continue;

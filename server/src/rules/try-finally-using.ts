@@ -1,8 +1,9 @@
 import * as ts from 'typescript';
-import { tokenAt } from '../patterns/support-b';
 import type { RuleDefinition } from '../patterns/types';
-import { quote } from './support';
-import { unwrapExpression, writesTo } from './support-r3';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { writesTo } from '../syntax/scopes';
+import { tokenAt } from '../syntax/tokens';
+import { quote } from './support/messages';
 
 /** `ts.SyntaxKind`, read once: each `ts.X` is a getter call on the module object. */
 const K = ts.SyntaxKind;
@@ -51,23 +52,23 @@ function isSymbolDispose(expression: ts.Expression): 'dispose' | 'asyncDispose' 
 /** `x.close()`, `await x?.close()`, `void x.end()`, `clearTimeout(t)`, `fs.closeSync(fd)`, `x[Symbol.dispose]()`. */
 function releaseCall(expression: ts.Expression): Release | undefined {
   let awaited = false;
-  let current = unwrapExpression(expression);
+  let current = skipOuterExpressions(expression);
   for (;;) {
     if (ts.isAwaitExpression(current)) awaited = true;
     else if (!ts.isVoidExpression(current)) break;
-    current = unwrapExpression((current as ts.AwaitExpression | ts.VoidExpression).expression);
+    current = skipOuterExpressions((current as ts.AwaitExpression | ts.VoidExpression).expression);
   }
   if (!ts.isCallExpression(current)) return undefined;
   const call = current;
-  const callee = unwrapExpression(call.expression);
-  const onlyArgument = call.arguments.length === 1 ? unwrapExpression(call.arguments[0]!) : undefined;
+  const callee = skipOuterExpressions(call.expression);
+  const onlyArgument = call.arguments.length === 1 ? skipOuterExpressions(call.arguments[0]!) : undefined;
   if (ts.isIdentifier(callee)) {
     return RELEASE_FUNCTIONS.has(callee.text) && onlyArgument && ts.isIdentifier(onlyArgument)
       ? { resource: onlyArgument, call, async: awaited }
       : undefined;
   }
   if (ts.isPropertyAccessExpression(callee)) {
-    const receiver = unwrapExpression(callee.expression);
+    const receiver = skipOuterExpressions(callee.expression);
     const method = callee.name.text;
     // `fs.closeSync(fd)`: the descriptor is the resource.
     if (method === 'closeSync' && onlyArgument && ts.isIdentifier(onlyArgument) && ts.isIdentifier(receiver)) {
@@ -78,7 +79,7 @@ function releaseCall(expression: ts.Expression): Release | undefined {
       : undefined;
   }
   if (ts.isElementAccessExpression(callee)) {
-    const receiver = unwrapExpression(callee.expression);
+    const receiver = skipOuterExpressions(callee.expression);
     const symbol = isSymbolDispose(callee.argumentExpression);
     return symbol && ts.isIdentifier(receiver) ? { resource: receiver, call, async: awaited || symbol === 'asyncDispose' } : undefined;
   }
@@ -86,19 +87,19 @@ function releaseCall(expression: ts.Expression): Release | undefined {
 }
 
 function isNullish(expression: ts.Expression): boolean {
-  const node = unwrapExpression(expression);
+  const node = skipOuterExpressions(expression);
   return node.kind === K.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined');
 }
 
 /** The variable a guard like `x`, `x != null`, `x !== undefined` tests, or undefined. */
 function guardedName(condition: ts.Expression): string | undefined {
-  const node = unwrapExpression(condition);
+  const node = skipOuterExpressions(condition);
   if (ts.isIdentifier(node)) return node.text;
   if (!ts.isBinaryExpression(node)) return undefined;
   const operator = node.operatorToken.kind;
   if (operator !== K.ExclamationEqualsToken && operator !== K.ExclamationEqualsEqualsToken) return undefined;
-  const left = unwrapExpression(node.left);
-  const right = unwrapExpression(node.right);
+  const left = skipOuterExpressions(node.left);
+  const right = skipOuterExpressions(node.right);
   if (ts.isIdentifier(left) && isNullish(right)) return left.text;
   if (ts.isIdentifier(right) && isNullish(left)) return right.text;
   return undefined;
@@ -107,7 +108,7 @@ function guardedName(condition: ts.Expression): string | undefined {
 /** A statement that does nothing but release one resource, possibly behind a guard on that resource. */
 function releaseStatement(statement: ts.Statement): Release | undefined {
   if (ts.isExpressionStatement(statement)) {
-    const expression = unwrapExpression(statement.expression);
+    const expression = skipOuterExpressions(statement.expression);
     if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === K.AmpersandAmpersandToken) {
       // `x && x.close()`
       const release = releaseCall(expression.right);

@@ -2,8 +2,8 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, Span, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import { isJavaScriptFile } from './support-r5';
+import { isJavaScriptFile } from '../syntax/files';
+import { quote } from './support/messages';
 
 /*
  * The rule. For each top-level `import` with bindings and without `type` (no `import type`, no

@@ -1,6 +1,9 @@
 import * as ts from 'typescript';
 import type { RuleDefinition } from '../patterns/types';
-import { hasModifier, isDeclarationName, isFunctionBoundary, isNonReference, unwrap } from './support-r4';
+import { skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionBoundary } from '../syntax/functions';
+import { hasModifier } from '../syntax/modifiers';
+import { isDeclarationName, isNonReference } from '../syntax/scopes';
 
 /** A module-level `const cache = new Map()` / `{}` / `Object.create(null)` and what the file does with it. */
 interface Candidate {
@@ -20,7 +23,7 @@ interface Candidate {
 }
 
 function isEmptyCache(initializer: ts.Expression): 'map' | 'object' | undefined {
-  const node = unwrap(initializer);
+  const node = skipOuterExpressions(initializer);
   if (ts.isNewExpression(node)) return ts.isIdentifier(node.expression) && node.expression.text === 'Map' ? 'map' : undefined;
   if (ts.isObjectLiteralExpression(node)) return node.properties.length === 0 ? 'object' : undefined;
   if (ts.isCallExpression(node) && node.arguments.length === 1 && node.arguments[0]!.kind === ts.SyntaxKind.NullKeyword) {
@@ -47,7 +50,7 @@ const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
 const READING_MAP_METHODS: ReadonlySet<string> = new Set(['forEach', 'keys', 'values', 'entries']);
 
 function keyText(node: ts.Expression, sourceFile: ts.SourceFile): string {
-  return unwrap(node).getText(sourceFile);
+  return skipOuterExpressions(node).getText(sourceFile);
 }
 
 /** Whether `node` mentions the identifier `name`. */
@@ -123,7 +126,8 @@ function returnsCached(fn: ts.Node, cache: string, key: string, sourceFile: ts.S
   const stored: string[] = [];
   const returned: ts.Expression[] = [];
   const isCacheRead = (expression: ts.Expression): boolean => {
-    const node = unwrap(ts.isAwaitExpression(unwrap(expression)) ? (unwrap(expression) as ts.AwaitExpression).expression : expression);
+    const bare = skipOuterExpressions(expression);
+    const node = ts.isAwaitExpression(bare) ? skipOuterExpressions(bare.expression) : bare;
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const callee = node.expression;
       const [first] = node.arguments;
@@ -161,13 +165,13 @@ function returnsCached(fn: ts.Node, cache: string, key: string, sourceFile: ts.S
       // `hit = cache.get(key)` and `cache[key] = hit`.
       if (ts.isIdentifier(node.left) && isCacheRead(node.right)) aliases.add(node.left.text);
       else if (ts.isIdentifier(node.left) && mentions(node.right, cache)) derived.add(node.left.text);
-      const right = unwrap(node.right);
+      const right = skipOuterExpressions(node.right);
       if (ts.isElementAccessExpression(node.left) && ts.isIdentifier(right) && isCacheRead(node.left)) stored.push(right.text);
     }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 2) {
       // `cache.set(key, value)`.
       const callee = node.expression;
-      const value = unwrap(node.arguments[1]!);
+      const value = skipOuterExpressions(node.arguments[1]!);
       if (ts.isIdentifier(callee.expression) && callee.expression.text === cache && callee.name.text === 'set' && keyText(node.arguments[0]!, sourceFile) === key && ts.isIdentifier(value)) {
         stored.push(value.text);
       }
@@ -187,7 +191,7 @@ function returnsCached(fn: ts.Node, cache: string, key: string, sourceFile: ts.S
 
 /** A literal key: `'en'`, `0`, `true`, `null`. */
 function isLiteral(node: ts.Expression): boolean {
-  const value = unwrap(node);
+  const value = skipOuterExpressions(node);
   switch (value.kind) {
     case ts.SyntaxKind.StringLiteral:
     case ts.SyntaxKind.NumericLiteral:
@@ -208,7 +212,7 @@ function isLiteral(node: ts.Expression): boolean {
  * ever given literals (`let size; if (...) size = 0; else size = 1;`).
  */
 function isFewValuedKey(key: ts.Expression, fn: ts.Node): boolean {
-  const node = unwrap(key);
+  const node = skipOuterExpressions(key);
   if (isLiteral(node)) return true;
   if (!ts.isIdentifier(node)) return false;
   const name = node.text;
@@ -260,7 +264,7 @@ function declaredKeyType(declaration: ts.VariableDeclaration): ts.TypeNode | und
     const [member] = type.members;
     if (type.members.length === 1 && member && ts.isIndexSignatureDeclaration(member)) return member.parameters[0]?.type;
   }
-  const initializer = declaration.initializer && unwrap(declaration.initializer);
+  const initializer = declaration.initializer && skipOuterExpressions(declaration.initializer);
   if (initializer && ts.isNewExpression(initializer) && initializer.typeArguments?.length === 2) return initializer.typeArguments[0];
   return undefined;
 }

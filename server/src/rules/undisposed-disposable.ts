@@ -2,8 +2,10 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import { disposeMethodsOf, hasProperty, isFunctionLikeWithBody, isModuleFile, isOuterExpression, skipOuterExpressions, type DisposeMethods } from './support-r5';
+import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { isFunctionOrStaticBlock } from '../syntax/functions';
+import { type DisposeMethods, disposeMethodsOf } from './support/dispose';
+import { quote } from './support/messages';
 
 /*
  * The rule. A `const` or `let` statement (not `using`, not exported, not in a `for` head) declares a
@@ -156,11 +158,13 @@ function acquires(checker: ts.TypeChecker, initializer: ts.Expression): boolean 
  * to outlive the block, to close themselves, or to be released by calling them.
  */
 function isSelfManaged(checker: ts.TypeChecker, type: ts.Type): boolean {
+  // Looked up one by one: no allocation of the whole property list.
+  const hasProperty = (name: string): boolean => checker.getPropertyOfType(type, name) !== undefined;
   return (
     checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0 ||
-    hasProperty(checker, type, 'next') ||
-    hasProperty(checker, type, 'unref') ||
-    (hasProperty(checker, type, 'on') && hasProperty(checker, type, 'emit'))
+    hasProperty('next') ||
+    hasProperty('unref') ||
+    (hasProperty('on') && hasProperty('emit'))
   );
 }
 
@@ -242,7 +246,7 @@ function isReleasedOrHandedOn(checker: ts.TypeChecker, candidate: Candidate): bo
       return;
     }
     path.push(node);
-    const inner = nested || (node !== candidate.scope && (isFunctionLikeWithBody(node) || ts.isClassLike(node)));
+    const inner = nested || (node !== candidate.scope && (isFunctionOrStaticBlock(node) || ts.isClassLike(node)));
     ts.forEachChild(node, (child) => visit(child, inner));
     path.pop();
   };
@@ -260,7 +264,7 @@ function typeName(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string {
 
 /** The nearest enclosing function-like node among the ancestors, if any. */
 function enclosingFunction(ancestors: readonly ts.Node[]): ts.Node | undefined {
-  for (let i = ancestors.length - 1; i >= 0; i--) if (isFunctionLikeWithBody(ancestors[i]!)) return ancestors[i];
+  for (let i = ancestors.length - 1; i >= 0; i--) if (isFunctionOrStaticBlock(ancestors[i]!)) return ancestors[i];
   return undefined;
 }
 
@@ -416,7 +420,7 @@ export function acquire(): Lock {
           if (kind === ts.NodeFlags.Const && list.declarations.length === 1) {
             const atTop = container.kind === ts.SyntaxKind.SourceFile;
             const inBlock = container.kind === ts.SyntaxKind.Block;
-            if (methods.sync && (inBlock || (atTop && isModuleFile(sourceFile)))) fixes.push('use-using');
+            if (methods.sync && (inBlock || (atTop && ts.isExternalModule(sourceFile)))) fixes.push('use-using');
             else if (!methods.sync && inBlock && isAsyncFunction(enclosingFunction(context.ancestors))) fixes.push('use-await-using');
           }
           const what = methods.sync ? 'a Disposable' : 'an AsyncDisposable';

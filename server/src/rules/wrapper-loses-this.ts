@@ -2,17 +2,12 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
-import { quote } from './support';
-import {
-  declaresAnywhere,
-  identifierWords,
-  isFunctionLike,
-  isJavaScriptFile,
-  resolveName,
-  sameChain,
-  unwrap,
-  usesOwnThis,
-} from './support-r2';
+import { sameChain, skipOuterExpressions } from '../syntax/expressions';
+import { isJavaScriptFile } from '../syntax/files';
+import { isFunctionLike, usesOwnThis } from '../syntax/functions';
+import { identifierWords } from '../syntax/names';
+import { declaresAnywhere, findDeclaration } from '../syntax/scopes';
+import { quote } from './support/messages';
 
 type Wrapper = ts.FunctionExpression | ts.ArrowFunction | ts.FunctionDeclaration;
 
@@ -34,7 +29,7 @@ function definedFunction(declaration: ts.Node): ts.FunctionLikeDeclaration | und
   if (declaration.kind !== ts.SyntaxKind.VariableDeclaration) return undefined;
   const { name, initializer } = declaration as ts.VariableDeclaration;
   if (name.kind !== ts.SyntaxKind.Identifier || !initializer) return undefined;
-  const value = unwrap(initializer);
+  const value = skipOuterExpressions(initializer);
   return value.kind === ts.SyntaxKind.FunctionExpression || value.kind === ts.SyntaxKind.ArrowFunction ? (value as ts.FunctionLikeDeclaration) : undefined;
 }
 
@@ -43,7 +38,7 @@ function returnedFunctions(fn: ts.FunctionLikeDeclaration): Wrapper[] {
   const body = fn.body;
   if (!body) return [];
   if (body.kind !== ts.SyntaxKind.Block) {
-    const value = unwrap(body as ts.Expression);
+    const value = skipOuterExpressions(body as ts.Expression);
     return isWrapper(value) ? [value] : [];
   }
   const found: Wrapper[] = [];
@@ -51,7 +46,7 @@ function returnedFunctions(fn: ts.FunctionLikeDeclaration): Wrapper[] {
     if (isFunctionLike(node) || ts.isClassLike(node)) return;
     if (node.kind === ts.SyntaxKind.ReturnStatement) {
       const expression = (node as ts.ReturnStatement).expression;
-      const value = expression && unwrap(expression);
+      const value = expression && skipOuterExpressions(expression);
       if (value && isWrapper(value)) found.push(value);
       else if (value && value.kind === ts.SyntaxKind.Identifier) {
         for (const statement of (body as ts.Block).statements) {
@@ -97,7 +92,7 @@ function callsWithoutThis(wrapper: Wrapper, name: string): ts.CallExpression[] {
 
 function isNothing(node: ts.Expression | undefined): boolean {
   if (!node) return true;
-  const value = unwrap(node);
+  const value = skipOuterExpressions(node);
   return (
     value.kind === ts.SyntaxKind.NullKeyword ||
     (value.kind === ts.SyntaxKind.Identifier && (value as ts.Identifier).text === 'undefined') ||
@@ -106,11 +101,11 @@ function isNothing(node: ts.Expression | undefined): boolean {
 }
 
 function dropsThis(call: ts.CallExpression, name: string): boolean {
-  const callee = unwrap(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (callee.kind === ts.SyntaxKind.Identifier) return (callee as ts.Identifier).text === name;
   if (callee.kind !== ts.SyntaxKind.PropertyAccessExpression) return false;
   const { expression, name: method } = callee as ts.PropertyAccessExpression;
-  const target = unwrap(expression);
+  const target = skipOuterExpressions(expression);
   return (
     (method.text === 'call' || method.text === 'apply') &&
     target.kind === ts.SyntaxKind.Identifier &&
@@ -157,7 +152,7 @@ function originalsFromDescriptor(fn: ts.FunctionLikeDeclaration, descriptor: str
   const visit = (node: ts.Node): void => {
     if (isFunctionLike(node) || ts.isClassLike(node)) return;
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-      const value = unwrap(node.initializer);
+      const value = skipOuterExpressions(node.initializer);
       if (ts.isPropertyAccessExpression(value) && value.name.text === 'value' && ts.isIdentifier(value.expression) && value.expression.text === descriptor) {
         names.add(node.name.text);
       }
@@ -244,7 +239,7 @@ interface Plan {
 
 /** Inserts `.call` after the callee and `this` before the arguments, or replaces a `null` receiver with `this`. */
 function callEdits(call: ts.CallExpression, sourceFile: ts.SourceFile): { start: number; end: number; text: string }[] {
-  const callee = unwrap(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (callee.kind === ts.SyntaxKind.Identifier) {
     return [
       { start: call.expression.end, end: call.expression.end, text: '.call' },
@@ -268,7 +263,7 @@ function applyLocal(text: string, start: number, end: number, edits: readonly { 
 function isSimpleForward(call: ts.CallExpression, wrapper: Wrapper): boolean {
   const rest = wrapper.parameters[wrapper.parameters.length - 1];
   if (!rest?.dotDotDotToken || rest.name.kind !== ts.SyntaxKind.Identifier) return false;
-  if (unwrap(call.expression).kind !== ts.SyntaxKind.Identifier || call.arguments.length !== 1) return false;
+  if (skipOuterExpressions(call.expression).kind !== ts.SyntaxKind.Identifier || call.arguments.length !== 1) return false;
   const argument = call.arguments[0]!;
   return ts.isSpreadElement(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === rest.name.text;
 }
@@ -327,11 +322,11 @@ function siteAt(sourceFile: ts.SourceFile, span: { start: number; end: number })
   const path = nodePathAt(sourceFile, span, (node) => node.kind === ts.SyntaxKind.CallExpression);
   const call = path?.at(-1) as ts.CallExpression | undefined;
   if (!path || !call) return undefined;
-  let callee = unwrap(call.expression);
-  if (ts.isPropertyAccessExpression(callee)) callee = unwrap(callee.expression);
+  let callee = skipOuterExpressions(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) callee = skipOuterExpressions(callee.expression);
   if (!ts.isIdentifier(callee)) return undefined;
   const name = callee.text;
-  const resolved = resolveName(path, name);
+  const resolved = findDeclaration(name, path);
   if (!resolved) return undefined;
   let factoryIndex = resolved.index;
   while (factoryIndex > 0 && !isFunctionLike(path[factoryIndex]!)) factoryIndex--;
@@ -341,7 +336,7 @@ function siteAt(sourceFile: ts.SourceFile, span: { start: number; end: number })
   while (wrapperIndex < path.length && !isFunctionLike(path[wrapperIndex]!)) wrapperIndex++;
   const wrapper = path[wrapperIndex];
   if (!wrapper || !isWrapper(wrapper)) return undefined;
-  if (resolved.declaration.kind === ts.SyntaxKind.Parameter) {
+  if (resolved.node.kind === ts.SyntaxKind.Parameter) {
     if (!returnedFunctions(factory).includes(wrapper)) return undefined;
     return { factory, original: name, wrapper, contextual: false };
   }
@@ -349,7 +344,7 @@ function siteAt(sourceFile: ts.SourceFile, span: { start: number; end: number })
   let assignmentIndex = wrapperIndex - 1;
   while (assignmentIndex > factoryIndex && path[assignmentIndex]!.kind === ts.SyntaxKind.ParenthesizedExpression) assignmentIndex--;
   const assignment = path[assignmentIndex];
-  if (!assignment || !ts.isBinaryExpression(assignment) || unwrap(assignment.right) !== wrapper) return undefined;
+  if (!assignment || !ts.isBinaryExpression(assignment) || skipOuterExpressions(assignment.right) !== wrapper) return undefined;
   return { factory, original: name, wrapper, contextual: true };
 }
 
@@ -520,26 +515,26 @@ export const fetchText = withRetry(async (url: string) => (await fetch(url)).tex
     const onPropertyAccess = (node: ts.Node): void => {
       const { expression, name } = node as ts.PropertyAccessExpression;
       if (name.text !== 'kind' || expression.kind !== ts.SyntaxKind.Identifier || (expression as ts.Identifier).text !== 'context') return;
-      const resolved = resolveName(context.ancestors, 'context');
+      const resolved = findDeclaration('context', context.ancestors);
       const fn = resolved && context.ancestors[resolved.index];
-      if (!fn || !isFunctionLike(fn) || decoratorParameters(fn)?.[1] !== resolved.declaration || isTypedMethodDecorator(fn)) return;
+      if (!fn || !isFunctionLike(fn) || decoratorParameters(fn)?.[1] !== resolved.node || isTypedMethodDecorator(fn)) return;
       checkFactory(fn, 0, { kind: 'decorator', name: decoratorName(fn) });
     };
 
     /** `x.m = hof(x.m)` (or a field `m = hof(this.m)`) where `x.m` is a method: `this.m` of a method using `this`, or `C.prototype.m`. */
     const onMethodReference = (target: ts.Expression, value: ts.Expression, usage: ts.Node): void => {
-      const call = unwrap(value);
+      const call = skipOuterExpressions(value);
       if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !isMethodReference(target)) return;
       const index = call.arguments.findIndex((argument) => sameChain(argument, target));
       if (index < 0) return;
-      const resolved = resolveName(context.ancestors, call.expression.text);
-      const factory = resolved && definedFunction(resolved.declaration);
+      const resolved = findDeclaration(call.expression.text, context.ancestors);
+      const factory = resolved && definedFunction(resolved.node);
       if (factory) checkFactory(factory, index, { kind: 'method-reference', name: call.expression.text, usage });
     };
 
     const isMethodReference = (target: ts.Expression): boolean => {
       if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) return false;
-      const object = unwrap(target.expression);
+      const object = skipOuterExpressions(target.expression);
       if (ts.isPropertyAccessExpression(object) && object.name.text === 'prototype') return true;
       if (object.kind !== ts.SyntaxKind.ThisKeyword || !ts.isPropertyAccessExpression(target)) return false;
       // `this.m`: a method of the enclosing class that uses `this` (an arrow-function field is already bound).
@@ -565,12 +560,12 @@ export const fetchText = withRetry(async (url: string) => (await fetch(url)).tex
         if (!owner || owner.kind !== ts.SyntaxKind.MethodDeclaration) return;
         const body = (owner as ts.MethodDeclaration).body;
         if (!body || !usesOwnThis(body)) return;
-        const expression = unwrap((node as ts.Decorator).expression);
+        const expression = skipOuterExpressions((node as ts.Decorator).expression);
         const isFactoryCall = ts.isCallExpression(expression);
-        const callee = isFactoryCall ? unwrap(expression.expression) : expression;
+        const callee = isFactoryCall ? skipOuterExpressions(expression.expression) : expression;
         if (!ts.isIdentifier(callee)) return;
-        const resolved = resolveName(context.ancestors, callee.text);
-        const defined = resolved && definedFunction(resolved.declaration);
+        const resolved = findDeclaration(callee.text, context.ancestors);
+        const defined = resolved && definedFunction(resolved.node);
         if (!defined) return;
         const evidence: Evidence = { kind: 'decorator', name: callee.text };
         if (!isFactoryCall) {
@@ -582,7 +577,7 @@ export const fetchText = withRetry(async (url: string) => (await fetch(url)).tex
       [ts.SyntaxKind.BinaryExpression](node) {
         const { left, operatorToken, right } = node as ts.BinaryExpression;
         if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left)) return;
-        const value = unwrap(right);
+        const value = skipOuterExpressions(right);
         if (value.kind === ts.SyntaxKind.CallExpression) {
           onMethodReference(left, value, node);
           return;
@@ -604,13 +599,13 @@ export const fetchText = withRetry(async (url: string) => (await fetch(url)).tex
       [ts.SyntaxKind.PropertyDeclaration](node) {
         const { name, initializer } = node as ts.PropertyDeclaration;
         if (!initializer || !ts.isIdentifier(name)) return;
-        const value = unwrap(initializer);
+        const value = skipOuterExpressions(initializer);
         if (!ts.isCallExpression(value)) return;
         const target = value.arguments.find((argument) => {
-          const a = unwrap(argument);
+          const a = skipOuterExpressions(argument);
           return ts.isPropertyAccessExpression(a) && a.name.text === name.text && a.expression.kind === ts.SyntaxKind.ThisKeyword;
         });
-        if (target) onMethodReference(unwrap(target), value, node);
+        if (target) onMethodReference(skipOuterExpressions(target), value, node);
       },
     };
   },

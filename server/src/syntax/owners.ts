@@ -1,10 +1,13 @@
 import * as ts from 'typescript';
+import { isOuterExpression } from './expressions';
+import { isFunctionOrStaticBlock } from './functions';
+import { hasModifier } from './modifiers';
+import { isBlockScopedList, isVarScope } from './scopes';
 
 /**
- * Helpers shared by the resource-management patterns of group B: finding what a `new X()` is bound
- * to, and the method calls made on that binding (`stack.use(...)`, `this.#als.run(...)`), with
- * conservative handling of shadowing. Everything here runs only once a pattern has matched, never
- * for ordinary nodes.
+ * What a `new X()` is stored in (a variable or a field), and the method calls made on it
+ * (`stack.use(...)`, `this.#als.run(...)`), with conservative handling of shadowing. Everything here
+ * runs only once a detector has matched, never for ordinary nodes.
  */
 
 /** Where the value of a `new` expression is kept. */
@@ -23,25 +26,6 @@ export type Owner =
       readonly classNode: ts.ClassLikeDeclaration;
       readonly isStatic: boolean;
     };
-
-const TRANSPARENT = new Set([
-  ts.SyntaxKind.ParenthesizedExpression,
-  ts.SyntaxKind.AsExpression,
-  ts.SyntaxKind.SatisfiesExpression,
-  ts.SyntaxKind.NonNullExpression,
-  ts.SyntaxKind.TypeAssertionExpression,
-]);
-
-const FUNCTION_LIKE = new Set([
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.FunctionExpression,
-  ts.SyntaxKind.ArrowFunction,
-  ts.SyntaxKind.MethodDeclaration,
-  ts.SyntaxKind.Constructor,
-  ts.SyntaxKind.GetAccessor,
-  ts.SyntaxKind.SetAccessor,
-  ts.SyntaxKind.ClassStaticBlockDeclaration,
-]);
 
 /** Nodes that rebind `this`: a member call through `this` inside them is about another object. */
 const THIS_BOUNDARY = new Set([
@@ -62,14 +46,6 @@ const BLOCK_SCOPES = new Set([
   ts.SyntaxKind.CatchClause,
 ]);
 
-function isVarScope(node: ts.Node): boolean {
-  return FUNCTION_LIKE.has(node.kind) || node.kind === ts.SyntaxKind.SourceFile || node.kind === ts.SyntaxKind.ModuleBlock;
-}
-
-function isBlockScopedList(list: ts.VariableDeclarationList): boolean {
-  return (list.flags & ts.NodeFlags.BlockScoped) !== 0;
-}
-
 /** The scope of a binding declared by `list`, whose node is `path[index]`. */
 function scopeOfList(list: ts.VariableDeclarationList, path: readonly ts.Node[], index: number): ts.Node | undefined {
   const blockScoped = isBlockScopedList(list);
@@ -82,8 +58,7 @@ function scopeOfList(list: ts.VariableDeclarationList, path: readonly ts.Node[],
 
 function isStaticMember(member: ts.Node): boolean {
   if (member.kind === ts.SyntaxKind.ClassStaticBlockDeclaration) return true;
-  const modifiers = ts.canHaveModifiers(member) ? ts.getModifiers(member) : undefined;
-  return modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  return hasModifier(member, ts.SyntaxKind.StaticKeyword);
 }
 
 function memberNameText(name: ts.Node): string | undefined {
@@ -100,7 +75,7 @@ function memberNameText(name: ts.Node): string | undefined {
 export function ownerOf(expression: ts.Node, ancestors: readonly ts.Node[]): Owner | undefined {
   let child: ts.Node = expression;
   let i = ancestors.length - 1;
-  while (i >= 0 && TRANSPARENT.has(ancestors[i]!.kind)) child = ancestors[i--]!;
+  while (i >= 0 && isOuterExpression(ancestors[i]!)) child = ancestors[i--]!;
   const parent = ancestors[i];
   if (!parent) return undefined;
 
@@ -131,7 +106,7 @@ export function ownerOf(expression: ts.Node, ancestors: readonly ts.Node[]): Own
     for (let j = i - 1; j >= 1; j--) {
       const node = ancestors[j]!;
       if (node.kind === ts.SyntaxKind.ArrowFunction) continue;
-      if (!FUNCTION_LIKE.has(node.kind) && !THIS_BOUNDARY.has(node.kind)) continue;
+      if (!isFunctionOrStaticBlock(node) && !THIS_BOUNDARY.has(node.kind)) continue;
       const classNode = ancestors[j - 1]!;
       const isMember =
         node.kind === ts.SyntaxKind.Constructor ||
@@ -178,7 +153,7 @@ function shadowRegion(path: readonly ts.Node[]): ts.Node | undefined {
     case ts.SyntaxKind.ClassExpression:
       return node; // the name is visible inside the expression only
     case ts.SyntaxKind.Parameter:
-      for (let i = index - 1; i >= 0; i--) if (FUNCTION_LIKE.has(path[i]!.kind)) return path[i];
+      for (let i = index - 1; i >= 0; i--) if (isFunctionOrStaticBlock(path[i]!)) return path[i];
       return undefined;
     case ts.SyntaxKind.FunctionDeclaration:
       for (let i = index - 1; i >= 0; i--) if (isVarScope(path[i]!)) return path[i];
@@ -299,5 +274,3 @@ export function declaresLocally(sourceFile: ts.SourceFile, names: ReadonlySet<st
   visit(sourceFile);
   return found;
 }
-
-export { tokenAt } from '../syntax/tokens';
