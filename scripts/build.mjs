@@ -1,10 +1,30 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // `--dev` keeps the output readable and adds source maps.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const dev = process.argv.includes('--dev');
+const require = createRequire(import.meta.url);
+
+// TypeScript's CommonJS build exports its API through getters, and esbuild's interop wraps each of them
+// in a getter again, so every `ts.x` in the engine cost two calls (about a third of the walk's time).
+// The bundles import a module that reads each export once into a plain binding instead.
+const typescriptReadOnce = {
+  name: 'typescript-read-once',
+  setup(build) {
+    const typescript = require.resolve('typescript');
+    const names = Object.keys(require('typescript')).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+    build.onResolve({ filter: /^typescript$/ }, ({ namespace }) =>
+      namespace === 'typescript-read-once' ? { path: typescript } : { path: 'typescript', namespace: 'typescript-read-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'typescript-read-once' }, () => ({
+      contents: `import ts from 'typescript';\n${names.map((name) => `export const ${name} = ts.${name};`).join('\n')}\nexport default ts;\n`,
+      loader: 'js',
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -19,9 +39,10 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [typescriptReadOnce] }),
   esbuild.build({
     ...common,
+    plugins: [typescriptReadOnce],
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },

@@ -94,6 +94,26 @@ describe('pattern-lens check', () => {
     assert.deepEqual((JSON.parse(stdout) as { files: { path: string }[] }).files.map((f) => f.path), ['ok.ts']);
   });
 
+  test('--jobs: worker threads give the same report, in the same order, as one thread', () => {
+    const files: Record<string, string> = {
+      'deep.ts': `export const x = ${'('.repeat(5000)}1${')'.repeat(5000)};\n`,
+      'blob.ts': 'a\0b',
+      'nan.ts': 'declare const v: number;\nif (v == NaN) {}\n',
+    };
+    for (let i = 0; i < 12; i++) files[`src/f${i}.ts`] = `class A${i} {\n  @dec m() {}\n}\nexport function f() {\n  for (var i = 0; i < ${i}; i++) setTimeout(() => i);\n}\n`;
+    const dir = tempProject(files);
+    const single = run(['check', '.', '--format', 'json', '--no-type-aware'], dir);
+    assert.equal(single.status, 2);
+    for (const jobs of ['2', '3']) assert.deepEqual(run(['check', '.', '--format', 'json', '--no-type-aware', '--jobs', jobs], dir), single);
+    assert.equal(run(['check', '.', '--jobs', '0'], dir).status, 2);
+
+    const copy = tempProject(files);
+    const fixed = run(['fix', '.'], dir);
+    assert.match(fixed.stdout, /^fixed src\/f0\.ts$/m);
+    assert.deepEqual(run(['fix', '.', '--jobs', '2'], copy), fixed);
+    for (const name of Object.keys(files)) assert.equal(fs.readFileSync(path.join(copy, name), 'utf8'), fs.readFileSync(path.join(dir, name), 'utf8'));
+  });
+
   test('--help and --version', () => {
     assert.match(run(['--help']).stdout, /Usage: pattern-lens check/);
     assert.equal(run(['--version']).stdout.trim(), (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);

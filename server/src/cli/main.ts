@@ -1,17 +1,11 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../../package.json';
 import { RULES_BY_ID } from '../rules';
-import { isStackOverflow, TOO_DEEP } from '../service/analyze';
-import { checkDocument, fixDocument, type CheckOptions } from '../service/check';
-import { ProjectConfigs } from '../service/config';
-import { ruleLevel } from '../service/diagnostics';
-import { languageOfFile } from '../service/documents';
-import { DEFAULT_MAX_FILE_SIZE_KB, fileTooLarge, RULE_LEVELS, type RuleLevel } from '../service/settings';
-import { TypeAwareProjects } from '../service/typeAware';
+import { DEFAULT_MAX_FILE_SIZE_KB, RULE_LEVELS, type RuleLevel } from '../service/settings';
+import { FileChecker, type FileOutcome, type RunSettings } from './checkFile';
 import { selectFiles } from './files';
+import { runInWorkers } from './jobs';
 import { FORMATS, formatJson, formatSarif, formatText, type FileResult, type Format, type RuleDescription } from './format';
 
 const USAGE = `Usage: pattern-lens check [paths...] [options]
@@ -30,6 +24,7 @@ Options:
   --rule <id>=<level>         set a rule's level: off, hint, info, warning, error (repeatable)
   --no-type-aware             skip the rules that need type information (faster)
   --max-file-size-kb <n>      skip (and report) files larger than n KB (default: ${DEFAULT_MAX_FILE_SIZE_KB})
+  --jobs <n>                  check files on n worker threads (default: 1, this thread); output is the same
   --no-color                  plain text output (also when NO_COLOR is set or output is not a terminal)
   -h, --help                  show this help
   -v, --version               show the version
@@ -46,7 +41,7 @@ interface Io {
 }
 
 /** Runs the CLI; returns the exit status. Output goes through `out` and `err`. */
-export function main(argv: readonly string[], io: Io): number {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   let options: Options;
   try {
     options = parse(argv);
@@ -59,61 +54,22 @@ export function main(argv: readonly string[], io: Io): number {
   if (options.version) return io.out(version), 0;
 
   const { files, problems } = selectFiles(options.paths.length > 0 ? options.paths : ['.'], io.cwd);
-  const configs = new ProjectConfigs();
-  const typeAware = options.typeAware ? new TypeAwareProjects({ maxProjects: 4, maxHeapBytes: 3 * 1024 ** 3 }) : undefined;
+  const settings: RunSettings = { command: options.command, cwd: io.cwd, rules: options.rules, typeAware: options.typeAware, maxFileSizeKB: options.maxFileSizeKB };
+  let outcomes: FileOutcome[];
+  if (options.jobs > 1) outcomes = await runInWorkers(files, settings, options.jobs);
+  else {
+    const checker = new FileChecker(settings);
+    outcomes = files.map((file) => checker.run(file));
+  }
   const results: FileResult[] = [];
   let fixed = 0;
-  for (const file of files) {
-    const relative = path.relative(io.cwd, file).split(path.sep).join('/') || path.basename(file);
-    let text: string;
-    try {
-      // Checked before reading, so a huge file is never loaded.
-      const tooLarge = fileTooLarge(fs.statSync(file).size, options.maxFileSizeKB);
-      if (tooLarge) {
-        problems.push(`${relative}: skipped, ${tooLarge} (--max-file-size-kb)`);
-        continue;
-      }
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push(`${relative}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      continue;
-    }
-    if (text.includes('\0')) {
-      io.err(`pattern-lens: ${relative}: skipped, it looks like a binary file`);
-      continue;
-    }
-    const config = configs.forFile(file);
-    if (config.error) problems.push(`${config.error} (its rule levels are ignored)`);
-    const checkOptions: CheckOptions = {
-      levelOf: (id) => ruleLevel(id, [options.rules, config.rules]),
-      typeAware,
-      fileName: file,
-    };
-    const document = TextDocument.create(`file://${file}`, languageOfFile(file)!, 1, text);
-    // A file too deeply nested to parse is reported and passed over; the others are still checked.
-    const tooDeep = (error: unknown) => {
-      if (!isStackOverflow(error)) throw error;
-      problems.push(`${relative}: skipped, ${TOO_DEEP}`);
-    };
-    if (options.command === 'fix') {
-      let output: string | undefined;
-      try {
-        output = fixDocument(document, checkOptions);
-      } catch (error) {
-        tooDeep(error);
-        continue;
-      }
-      if (output !== undefined) {
-        fs.writeFileSync(file, output);
-        fixed++;
-        io.out(`fixed ${relative}`);
-      }
-      continue;
-    }
-    try {
-      results.push({ path: relative, ...checkDocument(document, checkOptions) });
-    } catch (error) {
-      tooDeep(error);
+  for (const outcome of outcomes) {
+    problems.push(...outcome.problems);
+    for (const note of outcome.notes) io.err(`pattern-lens: ${note}`);
+    if (outcome.result) results.push(outcome.result);
+    if (outcome.fixed !== undefined) {
+      fixed++;
+      io.out(`fixed ${outcome.fixed}`);
     }
   }
 
@@ -132,6 +88,7 @@ interface Options {
   readonly rules: Readonly<Record<string, RuleLevel>>;
   readonly typeAware: boolean;
   readonly maxFileSizeKB: number;
+  readonly jobs: number;
   readonly color: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -148,6 +105,7 @@ function parse(argv: readonly string[]): Options {
       rule: { type: 'string', multiple: true, default: [] },
       'type-aware': { type: 'boolean', default: true },
       'max-file-size-kb': { type: 'string', default: String(DEFAULT_MAX_FILE_SIZE_KB) },
+      jobs: { type: 'string', default: '1' },
       color: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -155,10 +113,12 @@ function parse(argv: readonly string[]): Options {
   });
   const [command, ...paths] = positionals;
   const maxFileSizeKB = Number(values['max-file-size-kb']);
-  const base = { paths, patterns: values.patterns, typeAware: values['type-aware'], maxFileSizeKB, color: values.color, help: values.help, version: values.version };
+  const jobs = Number(values.jobs);
+  const base = { paths, patterns: values.patterns, typeAware: values['type-aware'], maxFileSizeKB, jobs, color: values.color, help: values.help, version: values.version };
   if (values.help || values.version) return { ...base, command: 'check', format: 'text', rules: {} };
   if (command !== 'check' && command !== 'fix') throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   if (!(maxFileSizeKB > 0 && Number.isFinite(maxFileSizeKB))) throw new UsageError(`--max-file-size-kb ${values['max-file-size-kb']}: give a positive number of KB`);
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs ${values.jobs}: give a whole number of threads, 1 or more`);
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`unknown format '${values.format}' (use ${FORMATS.join(', ')})`);
   const rules: Record<string, RuleLevel> = {};
   for (const setting of values.rule) {
@@ -193,11 +153,12 @@ function render(format: Format, results: readonly FileResult[], textOptions: { c
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
+// The bundle is also the script of --jobs' worker threads, which must not run the CLI.
+if (require.main === module && isMainThread) {
+  void main(process.argv.slice(2), {
     cwd: process.cwd(),
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
     isTTY: process.stdout.isTTY === true,
-  });
+  }).then((status) => (process.exitCode = status));
 }
