@@ -110,6 +110,11 @@ export class TestClient {
     return new Promise((resolve) => this.waiters.push({ uri, accept: matches, resolve: (p) => resolve(p.diagnostics) }));
   }
 
+  /** Every diagnostics notification received for `uri` (since the last `forgetDiagnostics`), in order. */
+  publishedFor(uri: string): readonly PublishDiagnosticsParams[] {
+    return this.published.get(uri) ?? [];
+  }
+
   /** Forgets diagnostics received so far (before waiting for a republish). */
   forgetDiagnostics(uri: string): void {
     this.published.delete(uri);

@@ -191,7 +191,7 @@ export class PatternLensService {
     if (!document || !analysis || analysis.skipped || !this.wantsTypeAwarePhase(uri)) return undefined;
     this.typeAware ??= new TypeAwareProjects({ maxProjects: MAX_PROJECTS, maxHeapBytes: MAX_HEAP_BYTES, log: this.options.log });
     for (const open of this.documents.all()) {
-      if (open.uri.startsWith('file:')) this.typeAware.setOpenFile({ fileName: fileNameOf(open.uri), version: open.version, text: open.getText() });
+      if (open.uri.startsWith('file:')) this.typeAware.setOpenFile({ fileName: fileNameOf(open.uri), text: open.getText() });
     }
     const result = this.typeAware.problems(fileNameOf(uri), token ?? { isCancellationRequested: false });
     if (!result) return undefined;

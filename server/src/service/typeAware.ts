@@ -23,7 +23,6 @@ const LOOSE_FILE_OPTIONS: ts.CompilerOptions = {
 
 export interface OpenFile {
   readonly fileName: string;
-  readonly version: number;
   readonly text: string;
 }
 
@@ -55,14 +54,20 @@ export class TypeAwareProjects {
   private readonly projects = new Map<string, Project>();
   /** The project a file belongs to, by the file's absolute name. */
   private readonly configOfFile = new Map<string, ProjectConfig>();
-  private readonly openFiles = new Map<string, OpenFile>();
+  /** Open documents, each with a generation that changes whenever its text does. */
+  private readonly openFiles = new Map<string, OpenFile & { readonly generation: number }>();
+  private generations = 0;
   private readonly registry = ts.createDocumentRegistry();
 
   constructor(private readonly options: TypeAwareOptions) {}
 
   /** Keeps the language services' view of an open document current. */
   setOpenFile(file: OpenFile): void {
-    this.openFiles.set(path.resolve(file.fileName), file);
+    const key = path.resolve(file.fileName);
+    const known = this.openFiles.get(key);
+    // Not the document's version: versions start again at 1 when a document is closed and reopened,
+    // and a language service that saw the same version before would keep its old text.
+    this.openFiles.set(key, { ...file, generation: known?.text === file.text ? known.generation : ++this.generations });
   }
 
   closeFile(fileName: string): void {
@@ -149,7 +154,7 @@ export class TypeAwareProjects {
       getScriptFileNames: () => [...rootNames],
       getScriptVersion: (fileName) => {
         const open = this.openFiles.get(path.resolve(fileName));
-        if (open) return `open:${open.version}`;
+        if (open) return `open:${open.generation}`;
         try {
           return `disk:${fs.statSync(fileName).mtimeMs}`;
         } catch {
