@@ -313,10 +313,15 @@ export function applyTextEdits(text: string, edits: readonly { range: Range; new
   return result + text.slice(at);
 }
 
-/** A statement start where `/*<wide>*\/ ` can be inserted without changing the meaning of the code. */
+/**
+ * Statement starts, where `/*<wide>*\/ ` can be inserted without changing the meaning of the code. None
+ * in code with syntax errors: the parser may have recovered with a statement inside what a rescan
+ * reads as a string or template.
+ */
 export function statementStarts(text: string, languageId: string): number[] {
   const kind = { typescript: ts.ScriptKind.TS, typescriptreact: ts.ScriptKind.TSX, javascript: ts.ScriptKind.JS, javascriptreact: ts.ScriptKind.JSX }[languageId];
   const sourceFile = ts.createSourceFile('x', text, ts.ScriptTarget.Latest, false, kind);
+  if ((sourceFile as ts.SourceFile & { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics.length > 0) return [];
   const starts: number[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node)) for (const statement of node.statements) starts.push(statement.getStart(sourceFile));
