@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { CodeActionRequest, HoverRequest, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
+import { PATTERNS_REQUEST, type PatternOccurrence } from '../../server/src/protocol';
+import { BenchClient, type Published } from './lsp';
+import { median, percentile } from './measure';
+
+/** The server's pause before the type-aware phase (server/src/server.ts), taken off its timings. */
+const TYPE_AWARE_DELAY_MS = 400;
+const TIMEOUT_MS = 180_000;
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly count: number;
+}
+
+export interface SampleFile {
+  readonly path: string;
+  readonly lines: number;
+  readonly kb: number;
+}
+
+export interface EditorResults {
+  readonly tenK: SampleFile;
+  readonly largest: SampleFile;
+  readonly coldStartMs: number;
+  readonly hover: Percentiles;
+  readonly keystrokeTenK: Percentiles;
+  readonly keystrokeLargest: Percentiles;
+  readonly codeActions: Percentiles;
+  readonly typeAware: { readonly file: string; readonly coldMs: number; readonly warmMs: number; readonly rssBeforeMB: number; readonly rssAfterMB: number };
+  readonly openFiles: { readonly count: number; readonly lines: number; readonly rssMB: number; readonly peakMB: number };
+}
+
+const uriOf = (file: string) => pathToFileURL(file).href;
+const linesOf = (text: string) => text.split('\n');
+const sampleFile = (file: string, root: string): SampleFile => {
+  const text = fs.readFileSync(file, 'utf8');
+  return { path: path.relative(root, file), lines: linesOf(text).length, kb: Buffer.byteLength(text) / 1024 };
+};
+
+function percentiles(samples: readonly number[]): Percentiles {
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), count: samples.length };
+}
+
+/** A small seeded generator (mulberry32), so every run hovers and types at the same places. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`bench: no answer for ${what} in ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/**
+ * Keystrokes as an editor sends them (one incremental didChange each): a space typed at the end of a
+ * line, then deleted, on lines spread over the file. Each latency runs from sending the change to
+ * receiving the diagnostics published for that version.
+ */
+async function keystrokes(client: BenchClient, uri: string, text: string, pairs: number): Promise<number[]> {
+  const lines = linesOf(text);
+  const samples: number[] = [];
+  let version = 1;
+  for (let i = 0; i < pairs; i++) {
+    const line = Math.floor(((i + 0.5) * lines.length) / pairs);
+    const end: Position = { line, character: lines[line]!.replace(/\r$/, '').length };
+    for (const change of [
+      { range: { start: end, end }, text: ' ' },
+      { range: { start: end, end: { line, character: end.character + 1 } }, text: '' },
+    ]) {
+      version++;
+      const sent = performance.now();
+      await client.change(uri, version, [change]);
+      const published = await within(client.diagnostics(uri, version), `keystroke ${version}`);
+      samples.push(published.at - sent);
+    }
+  }
+  return samples;
+}
+
+export async function editorLatencies(files: readonly string[], root: string, log: (line: string) => void, maxFileSizeKB = 2048): Promise<EditorResults> {
+  const sizes = files.map((file) => ({ file, bytes: fs.statSync(file).size }));
+  const withLines = sizes.filter(({ bytes }) => bytes <= maxFileSizeKB * 1024).map(({ file, bytes }) => ({ file, bytes, lines: linesOf(fs.readFileSync(file, 'utf8')).length }));
+  const tenKFile = withLines.reduce((best, f) => (Math.abs(f.lines - 10_000) < Math.abs(best.lines - 10_000) ? f : best)).file;
+  const largestFile = withLines.reduce((best, f) => (f.lines > best.lines ? f : best)).file;
+  const tenK = sampleFile(tenKFile, root);
+  const largest = sampleFile(largestFile, root);
+  const tenKText = fs.readFileSync(tenKFile, 'utf8');
+  const tenKUri = uriOf(tenKFile);
+  const syntacticOnly = { typeAware: { enabled: false } };
+
+  // Cold start: from spawning the server to the first diagnostics of the 10k-line file.
+  const coldStarts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const client = await BenchClient.start(syntacticOnly);
+    await client.open(tenKUri, tenKText);
+    const published = await within(client.diagnostics(tenKUri, 1), 'cold start');
+    coldStarts.push(published.at - client.spawnedAt);
+    await client.stop();
+  }
+  const coldStartMs = median(coldStarts);
+  log(`  cold start to first diagnostics (${tenK.path}): ${coldStartMs.toFixed(0)} ms`);
+
+  const client = await BenchClient.start(syntacticOnly);
+  await client.open(tenKUri, tenKText);
+  const first: Published = await within(client.diagnostics(tenKUri, 1), 'first diagnostics');
+
+  // Hovers: on every pattern found (up to 500), and as many places picked at random.
+  const patterns = await client.connection.sendRequest<PatternOccurrence[]>(PATTERNS_REQUEST, { uri: tenKUri });
+  const lines = linesOf(tenKText);
+  const next = random(6);
+  const positions: Position[] = patterns.slice(0, 500).map((p) => p.range.start);
+  for (let i = 0, count = positions.length; i < Math.max(count, 500); i++) {
+    const line = Math.floor(next() * lines.length);
+    positions.push({ line, character: Math.floor(next() * (lines[line]!.length + 1)) });
+  }
+  const hoverSamples: number[] = [];
+  for (const position of positions) hoverSamples.push(await timed(() => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: tenKUri }, position })));
+  const hover = percentiles(hoverSamples);
+  log(`  hover: p50 ${hover.p50.toFixed(2)} ms, p99 ${hover.p99.toFixed(2)} ms (${hover.count})`);
+
+  // Code actions: the lightbulb's request on every diagnostic (up to 100), then at cursor positions.
+  const requests: { range: { start: Position; end: Position }; diagnostics: Diagnostic[] }[] = first.params.diagnostics.slice(0, 100).map((d) => ({ range: d.range, diagnostics: [d] }));
+  while (requests.length < 200) {
+    const line = Math.floor(next() * lines.length);
+    const at = { line, character: Math.floor(next() * (lines[line]!.length + 1)) };
+    requests.push({ range: { start: at, end: at }, diagnostics: [] });
+  }
+  const actionSamples: number[] = [];
+  for (const { range, diagnostics } of requests) {
+    actionSamples.push(await timed(() => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: tenKUri }, range, context: { diagnostics } })));
+  }
+  const codeActions = percentiles(actionSamples);
+  log(`  code actions: p50 ${codeActions.p50.toFixed(2)} ms, p95 ${codeActions.p95.toFixed(2)} ms (${codeActions.count})`);
+
+  const keystrokeTenK = percentiles(await keystrokes(client, tenKUri, tenKText, 100));
+  log(`  keystroke to diagnostics, ${tenK.lines} lines: p50 ${keystrokeTenK.p50.toFixed(1)} ms, p95 ${keystrokeTenK.p95.toFixed(1)} ms`);
+  const largestText = fs.readFileSync(largestFile, 'utf8');
+  await client.open(uriOf(largestFile), largestText);
+  await within(client.diagnostics(uriOf(largestFile), 1), 'largest file');
+  const keystrokeLargest = percentiles(await keystrokes(client, uriOf(largestFile), largestText, 100));
+  log(`  keystroke to diagnostics, ${largest.lines} lines: p50 ${keystrokeLargest.p50.toFixed(1)} ms, p95 ${keystrokeLargest.p95.toFixed(1)} ms`);
+  await client.stop();
+
+  // Memory: 200 corpus files, spread over the corpus, open at once (syntactic phase).
+  const spread = withLines.filter((_, i) => i % Math.floor(withLines.length / 200) === 0).slice(0, 200);
+  const memoryClient = await BenchClient.start(syntacticOnly);
+  for (const { file } of spread) await memoryClient.open(uriOf(file), fs.readFileSync(file, 'utf8'));
+  for (const { file } of spread) await within(memoryClient.diagnostics(uriOf(file), 1), `open ${file}`);
+  const openFiles = { count: spread.length, lines: spread.reduce((n, f) => n + f.lines, 0), ...memoryClient.memory() };
+  log(`  ${openFiles.count} files open (${openFiles.lines} lines): ${openFiles.rssMB.toFixed(0)} MB RSS (peak ${openFiles.peakMB.toFixed(0)} MB)`);
+  await memoryClient.stop();
+
+  const typeAware = await typeAwarePhase(files, root);
+  log(`  type-aware phase (${typeAware.file}): first ${typeAware.coldMs.toFixed(0)} ms, after an edit ${typeAware.warmMs.toFixed(0)} ms, RSS ${typeAware.rssBeforeMB.toFixed(0)} -> ${typeAware.rssAfterMB.toFixed(0)} MB`);
+
+  return { tenK, largest, coldStartMs, hover, keystrokeTenK, keystrokeLargest, codeActions, typeAware, openFiles };
+}
+
+/**
+ * The type-aware phase on a real tsconfig project, rxjs (its own tsconfig.json, sources and bundled
+ * type declarations): the time from the syntactic publish to the type-aware publish, less the
+ * server's pause before it; first when the language service is built, then after an edit.
+ */
+async function typeAwarePhase(files: readonly string[], root: string) {
+  const file = files.find((f) => f.endsWith(path.join('rxjs_7.8.2', 'package', 'src', 'internal', 'Observable.ts')))!;
+  const uri = uriOf(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const client = await BenchClient.start({});
+  const rssBeforeMB = client.memory().rssMB;
+  await client.open(uri, text);
+  const phase = async (version: number) => {
+    const syntactic = await within(client.diagnostics(uri, version, 0), 'syntactic phase');
+    const typed = await within(client.diagnostics(uri, version, 1), 'type-aware phase');
+    return typed.at - syntactic.at - TYPE_AWARE_DELAY_MS;
+  };
+  const coldMs = await phase(1);
+  const rssAfterMB = client.memory().rssMB;
+  const end = { line: 0, character: linesOf(text)[0]!.length };
+  await client.change(uri, 2, [{ range: { start: end, end }, text: ' ' }]);
+  const warmMs = await phase(2);
+  await client.stop();
+  return { file: path.relative(root, file), coldMs, warmMs, rssBeforeMB, rssAfterMB };
+}

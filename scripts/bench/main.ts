@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: Pattern Lens against its peers and its own targets, in one run. The CLI over the
+ * real-world corpus (scripts/corpus.ts) against ESLint, oxlint, Biome and the bare TypeScript parse;
+ * the bundled server over LSP (keystrokes, hovers, code actions, cold start, the type-aware phase,
+ * memory); the client's activation; the .vsix. Writes docs/BENCHMARKS.md and its two charts.
+ *
+ *   npm run bench [-- --runs N]   N runs per corpus tool, the median kept (default 3)
+ *   npm run bench -- --smoke      a quick check that the bench works: a tenth of the corpus, no peers,
+ *                                 nothing written; never fails on a slow figure
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ts from 'typescript';
+import { corpus } from '../corpus';
+import { corpusRuns } from './corpusRuns';
+import { editorLatencies } from './editor';
+import { median } from './measure';
+import { MISSED } from './missed';
+import { installPeers, peerVersion } from './peers';
+import { cliChart, markdown, targets, targetsChart, type BenchResults } from './report';
+
+const ROOT = path.join(__dirname, '..', '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, smoke: { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
+if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs ${values.runs}: give a whole number, 1 or more`);
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) throw new Error('dist/ is missing: npm run bench builds it first (npm run package)');
+  const packages = corpus();
+  const allFiles = packages.flatMap((p) => p.files);
+  const files = values.smoke ? allFiles.filter((_, i) => i % 10 === 0) : allFiles;
+  const texts = files.map((file) => fs.readFileSync(file, 'utf8'));
+  const corpusSize = {
+    packages: packages.map((p) => p.spec),
+    files: files.length,
+    lines: texts.reduce((n, text) => n + text.split('\n').length, 0),
+    megabytes: texts.reduce((n, text) => n + Buffer.byteLength(text), 0) / 1024 ** 2,
+  };
+  log(`corpus: ${corpusSize.files} files, ${corpusSize.lines} lines, ${corpusSize.megabytes.toFixed(1)} MB`);
+
+  if (values.smoke) {
+    log('the CLI over a tenth of the corpus:');
+    corpusRuns(files, 1, log, (id) => id === 'floor' || id.startsWith('cli'));
+    log('the server over LSP:');
+    await editorLatencies(allFiles, ROOT, log);
+    return;
+  }
+
+  installPeers(log);
+  log(`the corpus, ${runs} runs per tool:`);
+  const tools = corpusRuns(files, runs, log);
+  log('the server over LSP:');
+  const editor = await editorLatencies(allFiles, ROOT, log);
+  const activations = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs')], { encoding: 'utf8' })) as BenchResults['activation']);
+  const activation = activations.find((a) => a.totalMs === median(activations.map((b) => b.totalMs)))!;
+  log(`  client activation: ${activation.totalMs.toFixed(1)} ms`);
+  const vsixBytes = fs.statSync(path.join(ROOT, 'pattern-lens.vsix')).size;
+
+  const results: BenchResults = {
+    date: new Date().toISOString().slice(0, 10),
+    runs,
+    machine: {
+      CPU: `${os.cpus()[0]?.model ?? 'unknown'}, ${os.availableParallelism()} cores`,
+      Memory: `${(os.totalmem() / 1024 ** 3).toFixed(0)} GB`,
+      OS: `${osName()}, Linux ${os.release()}`,
+      Node: process.version,
+    },
+    versions: {
+      'Pattern Lens': (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      TypeScript: ts.version,
+      ESLint: peerVersion('eslint'),
+      '@typescript-eslint/parser': peerVersion('@typescript-eslint/parser'),
+      'eslint-plugin-unicorn': peerVersion('eslint-plugin-unicorn'),
+      oxlint: peerVersion('oxlint'),
+      Biome: peerVersion('@biomejs/biome'),
+    },
+    corpus: corpusSize,
+    tools,
+    floorLoopMs: tools.find((t) => t.id === 'floor')!.loopMs!,
+    editor,
+    activation,
+    vsixBytes,
+  };
+  fs.writeFileSync(path.join(ROOT, 'docs', 'BENCHMARKS.md'), markdown(results, MISSED));
+  fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks-cli.svg'), cliChart(results));
+  fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks-targets.svg'), targetsChart(results));
+  log('\ntargets:');
+  for (const t of targets(results, MISSED)) {
+    const ok = 'max' in t.bound ? t.measured <= t.bound.max : t.measured >= t.bound.min;
+    log(`  ${ok ? 'met   ' : 'MISSED'} ${t.figure}: ${t.measured.toFixed(2)} ${t.unit} (${'max' in t.bound ? `<= ${t.bound.max.toFixed(2)}` : `>= ${t.bound.min}`})`);
+  }
+  log('wrote docs/BENCHMARKS.md, docs/benchmarks-cli.svg, docs/benchmarks-targets.svg');
+}
+
+function osName(): string {
+  try {
+    return /^PRETTY_NAME="?([^"\n]*)"?/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type();
+  } catch {
+    return os.type();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
