@@ -21,7 +21,10 @@ export function createNonce(): string {
   return randomBytes(32).toString('base64');
 }
 
-/** The Content-Security-Policy of the page: nothing but our own stylesheet and our one script by nonce. */
+/**
+ * The Content-Security-Policy of the page: nothing but our own stylesheet and our one script by nonce.
+ * `form-action` and `base-uri` are named because `default-src` does not cover them.
+ */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     `default-src 'none'`,
@@ -29,6 +32,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `script-src 'nonce-${nonce}'`,
     `img-src ${cspSource}`,
     `font-src ${cspSource}`,
+    `form-action 'none'`,
+    `base-uri 'none'`,
   ].join('; ');
 }
 
