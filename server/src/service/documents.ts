@@ -47,15 +47,26 @@ export interface ParsedDocument {
 }
 
 /**
+ * Syntax trees kept at once. A tree takes about twenty times the memory of its text, and only the
+ * documents being edited need one between requests: the others' findings are cached (AnalysisCache),
+ * and a lightbulb on one of them parses it again.
+ */
+const KEPT_TREES = 8;
+
+/**
  * The open documents. Edits are applied incrementally to both the text and the syntax tree
- * (`ts.updateSourceFile` reuses the unchanged nodes), and a tree is only built when asked for.
+ * (`ts.updateSourceFile` reuses the unchanged nodes), and a tree is only built when asked for. The
+ * trees of the documents used least recently are dropped beyond KEPT_TREES.
  */
 export class DocumentStore {
   private readonly entries = new Map<string, { document: TextDocument; sourceFile?: ts.SourceFile }>();
+  /** The uris whose tree is kept, least recently used first. */
+  private readonly withTrees = new Set<string>();
 
   open(uri: string, languageId: string, version: number, text: string): TextDocument {
     const document = TextDocument.create(uri, languageId, version, text);
     this.entries.set(uri, { document });
+    this.withTrees.delete(uri);
     return document;
   }
 
@@ -74,11 +85,13 @@ export class DocumentStore {
       sourceFile = sourceFile && isIncremental ? reparse(sourceFile, document.getText(), start!, end!, change.text.length) : undefined;
     }
     this.entries.set(uri, { document, sourceFile });
+    this.keepTree(uri, sourceFile);
     return document;
   }
 
   close(uri: string): void {
     this.entries.delete(uri);
+    this.withTrees.delete(uri);
   }
 
   /** Every open document. */
@@ -95,7 +108,20 @@ export class DocumentStore {
     const entry = this.entries.get(uri);
     if (!entry) return undefined;
     entry.sourceFile ??= parse(entry.document);
+    this.keepTree(uri, entry.sourceFile);
     return { document: entry.document, sourceFile: entry.sourceFile };
+  }
+
+  /** Marks `uri` as the most recently used tree (or as having none), dropping the oldest tree beyond the limit. */
+  private keepTree(uri: string, sourceFile: ts.SourceFile | undefined): void {
+    this.withTrees.delete(uri);
+    if (!sourceFile) return;
+    this.withTrees.add(uri);
+    if (this.withTrees.size <= KEPT_TREES) return;
+    const [oldest] = this.withTrees;
+    this.withTrees.delete(oldest!);
+    const entry = this.entries.get(oldest!);
+    if (entry) entry.sourceFile = undefined;
   }
 }
 
