@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS } from '../../server/src/languages';
 import { COMMANDS, HOVER_LINK_COMMANDS } from '../../server/src/service/commands';
 import { registerCheatSheet } from './cheatSheet';
@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     synchronize: { configurationSection: 'patternLens' },
     // Hover links may run our own commands and nothing else.
     markdown: { isTrusted: { enabledCommands: [...HOVER_LINK_COMMANDS] }, supportHtml: false },
+    errorHandler: restartingWithNotice(() => client!),
   };
   client = new LanguageClient('patternLens', 'Pattern Lens', serverOptions, clientOptions);
 
@@ -39,6 +40,29 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export function deactivate(): Thenable<void> | undefined {
   return client?.stop();
+}
+
+/**
+ * The client's own policy (restart a crashed server, up to 4 times in 3 minutes, then give up with an
+ * error), but the first restart is announced, once: the library only logs it, and a user whose hovers
+ * went missing for a moment should know why. Later restarts are in the output channel.
+ */
+function restartingWithNotice(client: () => LanguageClient): ErrorHandler {
+  let policy: ErrorHandler | undefined;
+  let announced = false;
+  const defaults = () => (policy ??= client().createDefaultErrorHandler());
+  return {
+    error: (error, message, count) => defaults().error(error, message, count),
+    async closed() {
+      const result = await defaults().closed();
+      if (result.action !== CloseAction.Restart) return result;
+      if (!announced) {
+        announced = true;
+        void vscode.window.showInformationMessage('Pattern Lens: its language server stopped unexpectedly and was restarted. Details are in the "Pattern Lens" output.');
+      }
+      return { ...result, handled: true };
+    },
+  };
 }
 
 const PATTERN_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -716,6 +716,23 @@ class Procs {
  * temp directories), which catches children that were re-parented after their parent died.
  */
 function leftovers(markers: readonly string[]): number[] {
+  const table = processTable();
+  const ours = new Set(descendantsIn(table));
+  for (const { pid, cmdline } of table) {
+    if (pid !== process.pid && markers.some((marker) => cmdline.includes(marker))) ours.add(pid);
+  }
+  ours.delete(process.pid);
+  return [...ours];
+}
+
+/** PIDs of this process's descendants whose command line contains every one of `texts` (e.g. the language server). */
+export function descendantsRunning(...texts: string[]): number[] {
+  const table = processTable();
+  const ours = new Set(descendantsIn(table));
+  return table.filter(({ pid, cmdline }) => ours.has(pid) && texts.every((text) => cmdline.includes(text))).map(({ pid }) => pid);
+}
+
+function processTable(): { pid: number; ppid: number; cmdline: string }[] {
   const table: { pid: number; ppid: number; cmdline: string }[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -732,6 +749,10 @@ function leftovers(markers: readonly string[]): number[] {
       // The process ended while we looked.
     }
   }
+  return table;
+}
+
+function descendantsIn(table: readonly { pid: number; ppid: number }[]): number[] {
   const ours = new Set<number>();
   const children = new Map<number, number[]>();
   for (const { pid, ppid } of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
@@ -742,10 +763,6 @@ function leftovers(markers: readonly string[]): number[] {
     ours.add(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  for (const { pid, cmdline } of table) {
-    if (pid !== process.pid && markers.some((marker) => cmdline.includes(marker))) ours.add(pid);
-  }
-  ours.delete(process.pid);
   return [...ours];
 }
 
