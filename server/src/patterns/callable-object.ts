@@ -1,8 +1,9 @@
 import * as ts from 'typescript';
 import { skipOuterExpressions } from '../syntax/expressions';
 import { tokenAt } from '../syntax/tokens';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember } from './support-c';
-import type { Listeners, NodeListener, PatternDefinition, Span } from './types';
+import { fileDeclares } from '../syntax/globals';
+import { isGlobalMember } from './support-c';
+import type { Listeners, PatternDefinition, Span } from './types';
 
 /** A call signature from its type parameters or `(` to its return type (or `)`), without the `;`. */
 function callSignatureSpan(signature: ts.CallSignatureDeclaration, sourceFile: ts.SourceFile): Span {
@@ -91,10 +92,6 @@ export const log: Logger = Object.assign(
   create(context) {
     const { sourceFile } = context;
     let assigns: ts.PropertyAccessExpression[] | undefined;
-    let objectIsLocal = false;
-    const onDeclaration: NodeListener = (node) => {
-      if (declaredIdentifier(node)?.text === 'Object') objectIsLocal = true;
-    };
     const onMembers = (members: ts.NodeArray<ts.TypeElement>): void => {
       let first: ts.CallSignatureDeclaration | undefined;
       let others: Span[] | undefined;
@@ -109,10 +106,7 @@ export const log: Logger = Object.assign(
       }
       if (first && hasProperty) context.report(callSignatureSpan(first, sourceFile), others);
     };
-    const listeners: { [kind in ts.SyntaxKind]?: NodeListener } = {};
-    for (const kind of DECLARATION_KINDS) listeners[kind] = onDeclaration;
     return {
-      ...listeners,
       [ts.SyntaxKind.InterfaceDeclaration](node) {
         onMembers((node as ts.InterfaceDeclaration).members);
       },
@@ -128,7 +122,7 @@ export const log: Logger = Object.assign(
         (assigns ??= []).push(call.expression);
       },
       onWalkEnd() {
-        if (!assigns || objectIsLocal) return;
+        if (!assigns || fileDeclares(sourceFile, 'Object')) return;
         for (const assign of assigns) context.report(assign);
       },
     } satisfies Listeners;

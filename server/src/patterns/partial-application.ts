@@ -137,10 +137,10 @@ dbError('connection reset');
         // The head of the arrow, `(b) =>`, when it is on one line; else the `=>` alone.
         const start = arrow.getStart(sourceFile);
         const arrowToken = arrow.equalsGreaterThanToken;
-        const span: Span =
-          sourceFile.getLineAndCharacterOfPosition(start).line === sourceFile.getLineAndCharacterOfPosition(arrowToken.end).line
-            ? { start, end: arrowToken.end }
-            : { start: arrowToken.getStart(sourceFile), end: arrowToken.end };
+        // Looking for a line break in the head itself: line numbers would index the whole file's lines.
+        const span: Span = /[\r\n\u2028\u2029]/.test(sourceFile.text.slice(start, arrowToken.end))
+          ? { start: arrowToken.getStart(sourceFile), end: arrowToken.end }
+          : { start, end: arrowToken.end };
         context.report(span);
       },
     };

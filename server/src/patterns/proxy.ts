@@ -1,7 +1,8 @@
 import * as ts from 'typescript';
 import { skipOuterExpressions } from '../syntax/expressions';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember } from './support-c';
-import type { Listeners, NodeListener, PatternDefinition, Span } from './types';
+import { fileDeclares } from '../syntax/globals';
+import { isGlobalMember } from './support-c';
+import type { Listeners, PatternDefinition, Span } from './types';
 
 /** `Reflect.xxx(...)` calls anywhere inside an inline handler object, by the span of `Reflect.xxx`. */
 function reflectCalls(handler: ts.Node, sourceFile: ts.SourceFile): Span[] {
@@ -90,17 +91,7 @@ export function trackChanges<T extends object>(target: T): { readonly value: T; 
     const { sourceFile } = context;
     // `new Proxy(...)` / `Proxy.revocable(...)`: the span to report and the handler argument.
     let candidates: { readonly span: Span; readonly handler: ts.Expression | undefined }[] | undefined;
-    let proxyIsLocal = false;
-    let reflectIsLocal = false;
-    const onDeclaration: NodeListener = (node) => {
-      const name = declaredIdentifier(node)?.text;
-      if (name === 'Proxy') proxyIsLocal = true;
-      else if (name === 'Reflect') reflectIsLocal = true;
-    };
-    const listeners: { [kind in ts.SyntaxKind]?: NodeListener } = {};
-    for (const kind of DECLARATION_KINDS) listeners[kind] = onDeclaration;
     return {
-      ...listeners,
       [ts.SyntaxKind.NewExpression](node) {
         const expression = (node as ts.NewExpression).expression;
         if (!ts.isIdentifier(expression) || expression.text !== 'Proxy') return;
@@ -114,10 +105,10 @@ export function trackChanges<T extends object>(target: T): { readonly value: T; 
         (candidates ??= []).push({ span: { start: callee.getStart(sourceFile), end: callee.end }, handler: args[1] });
       },
       onWalkEnd() {
-        if (!candidates || proxyIsLocal) return;
+        if (!candidates || fileDeclares(sourceFile, 'Proxy')) return;
         for (const { span, handler } of candidates) {
           const inline = handler && skipOuterExpressions(handler);
-          const reflects = inline && ts.isObjectLiteralExpression(inline) && !reflectIsLocal ? reflectCalls(inline, sourceFile) : [];
+          const reflects = inline && ts.isObjectLiteralExpression(inline) && !fileDeclares(sourceFile, 'Reflect') ? reflectCalls(inline, sourceFile) : [];
           context.report(span, reflects);
         }
       },

@@ -1,8 +1,7 @@
 import * as ts from 'typescript';
-import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import type { PatternDefinition } from './types';
 
-const WATCHED = new Set(['structuredClone']);
 /** Explicit references to the global object. */
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
 
@@ -79,9 +78,8 @@ export class History {
     },
   ],
   create(context) {
-    const shadows = watchGlobals(WATCHED);
     const bareCalls: ts.Identifier[] = [];
-    return mergeListeners(shadows.listeners, {
+    return {
       [ts.SyntaxKind.CallExpression](node) {
         const callee = (node as ts.CallExpression).expression;
         if (ts.isIdentifier(callee)) {
@@ -96,9 +94,9 @@ export class History {
         }
       },
       onWalkEnd() {
-        if (shadows.isShadowed('structuredClone')) return;
+        if (bareCalls.length === 0 || fileDeclares(context.sourceFile, 'structuredClone')) return;
         for (const callee of bareCalls) context.report(callee);
       },
-    });
+    };
   },
 };

@@ -83,45 +83,6 @@ export function owningGenerator(ancestors: readonly ts.Node[], node: ts.Node): G
   return undefined;
 }
 
-/** The identifier a declaration binds, for the declaration kinds that can shadow a global. */
-export function declaredIdentifier(node: ts.Node): ts.Identifier | undefined {
-  switch (node.kind) {
-    case ts.SyntaxKind.VariableDeclaration:
-    case ts.SyntaxKind.BindingElement:
-    case ts.SyntaxKind.Parameter:
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.ClassDeclaration:
-    case ts.SyntaxKind.ClassExpression:
-    case ts.SyntaxKind.EnumDeclaration:
-    case ts.SyntaxKind.ModuleDeclaration:
-    case ts.SyntaxKind.ImportClause:
-    case ts.SyntaxKind.ImportSpecifier:
-    case ts.SyntaxKind.NamespaceImport:
-    case ts.SyntaxKind.ImportEqualsDeclaration: {
-      const name = (node as ts.NamedDeclaration).name;
-      return name !== undefined && ts.isIdentifier(name) ? name : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The syntax kinds `declaredIdentifier` understands, to listen to. */
-export const DECLARATION_KINDS: readonly ts.SyntaxKind[] = [
-  ts.SyntaxKind.VariableDeclaration,
-  ts.SyntaxKind.BindingElement,
-  ts.SyntaxKind.Parameter,
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.ClassDeclaration,
-  ts.SyntaxKind.ClassExpression,
-  ts.SyntaxKind.EnumDeclaration,
-  ts.SyntaxKind.ModuleDeclaration,
-  ts.SyntaxKind.ImportClause,
-  ts.SyntaxKind.ImportSpecifier,
-  ts.SyntaxKind.NamespaceImport,
-  ts.SyntaxKind.ImportEqualsDeclaration,
-];
-
 /** `Global.member` where `Global` is a bare identifier, e.g. `Symbol.iterator`, `Reflect.get`. */
 export function isGlobalMember(node: ts.Node, global: string): node is ts.PropertyAccessExpression & {
   readonly expression: ts.Identifier;

@@ -4,7 +4,7 @@ import type { Span } from './types';
 /**
  * Helpers shared by the runtime patterns of group F (typed-array views, worker threads,
  * structuredClone, weak references): spans and names of `new X(...)` and method calls. Which of those
- * built-in globals a file shadows is told by `watchGlobals` (syntax/globals.ts).
+ * built-in globals a file shadows is told by `fileDeclares` (syntax/globals.ts).
  */
 
 /** `new X` of a `new X(...)`: from the keyword to the end of the constructor expression. */

@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import { methodName, newCalleeName, newSpan } from './support-f';
 import type { PatternDefinition, Span } from './types';
 
@@ -18,9 +18,6 @@ const TYPED_ARRAYS = new Set([
   'BigUint64Array',
 ]);
 
-/** Globals whose local redeclaration turns the detector off for that name. */
-const WATCHED = new Set([...TYPED_ARRAYS, 'DataView', 'Buffer']);
-
 /** Members that make a file's own `subarray` a look-alike of `TypedArray#subarray`. */
 const MEMBER_KINDS = new Set([
   ts.SyntaxKind.MethodDeclaration,
@@ -32,6 +29,21 @@ const MEMBER_KINDS = new Set([
   ts.SyntaxKind.FunctionDeclaration,
   ts.SyntaxKind.VariableDeclaration,
 ]);
+
+/** Whether the file declares a `subarray` of its own (method, property, function or variable); scanned only once a call was seen. */
+function declaresSubarray(sourceFile: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (MEMBER_KINDS.has(node.kind)) {
+      const name = (node as ts.NamedDeclaration).name;
+      if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'subarray') found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
 
 /**
  * Reports views over existing memory:
@@ -95,19 +107,10 @@ export function readFrame(bytes: Uint8Array): Frame {
     { title: 'Node.js: buf.subarray()', url: 'https://nodejs.org/api/buffer.html#bufsubarraystart-end' },
   ],
   create(context) {
-    const shadows = watchGlobals(WATCHED);
     const pending: { name: string; span: Span }[] = [];
     const subarrayCalls: ts.MemberName[] = [];
-    let ownSubarray = false;
 
-    const onMember = (node: ts.Node): void => {
-      const name = (node as ts.NamedDeclaration).name;
-      if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'subarray') ownSubarray = true;
-    };
-    const memberListeners: { [kind: number]: (node: ts.Node) => void } = {};
-    for (const kind of MEMBER_KINDS) memberListeners[kind] = onMember;
-
-    return mergeListeners(shadows.listeners, memberListeners, {
+    return {
       [ts.SyntaxKind.NewExpression](node) {
         const expression = node as ts.NewExpression;
         const name = newCalleeName(expression);
@@ -133,9 +136,9 @@ export function readFrame(bytes: Uint8Array): Frame {
         }
       },
       onWalkEnd() {
-        for (const { name, span } of pending) if (!shadows.isShadowed(name)) context.report(span);
-        if (!ownSubarray) for (const name of subarrayCalls) context.report(name);
+        for (const { name, span } of pending) if (!fileDeclares(context.sourceFile, name)) context.report(span);
+        if (subarrayCalls.length > 0 && !declaresSubarray(context.sourceFile)) for (const name of subarrayCalls) context.report(name);
       },
-    });
+    };
   },
 };

@@ -37,6 +37,12 @@ export type Listeners = { readonly [kind in ts.SyntaxKind]?: NodeListener } & {
   readonly onWalkEnd?: () => void;
 };
 
+/**
+ * What `create` returns: one set of listeners, or several (a detector's own and a shared helper's),
+ * which the walk registers side by side, each in order, with no merging.
+ */
+export type ListenerSets = Listeners | readonly Listeners[];
+
 export type Category =
   | 'decorators'
   | 'resources'
@@ -103,7 +109,7 @@ export interface PatternDefinition {
   readonly links: readonly DocLink[];
   readonly snippets?: readonly SnippetDefinition[];
   /** Called once per walk; returns the listeners that report this pattern. */
-  create(context: DetectorContext): Listeners;
+  create(context: DetectorContext): ListenerSets;
 }
 
 // ── Gotcha rules (CATALOG.md section 2) ────────────────────────────────────────────────────────────
@@ -173,5 +179,5 @@ export interface RuleDefinition {
   readonly fixes?: readonly FixDefinition[];
   /** Rules that need the type checker run in the second, debounced phase. */
   readonly requiresTypes?: boolean;
-  create(context: RuleContext): Listeners;
+  create(context: RuleContext): ListenerSets;
 }

@@ -1,6 +1,6 @@
 import * as ts from 'typescript';
 import { skipOuterExpressions } from '../syntax/expressions';
-import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import { methodName, newCalleeName, newSpan, thisPropertyKey } from './support-f';
 import type { PatternDefinition } from './types';
 
@@ -117,7 +117,6 @@ export function originOf(body: object): string | undefined {
     { title: 'TC39 proposal: WeakRefs', url: 'https://github.com/tc39/proposal-weakrefs' },
   ],
   create(context) {
-    const shadows = watchGlobals(CONSTRUCTORS);
     const constructions: { name: string; node: ts.NewExpression }[] = [];
     const derefs: ts.CallExpression[] = [];
     /** Identifiers / `this` fields holding one `WeakRef`, or a collection of them. */
@@ -178,7 +177,7 @@ export function originOf(body: object): string | undefined {
       return isElementRead(target);
     };
 
-    return mergeListeners(shadows.listeners, {
+    return {
       [ts.SyntaxKind.NewExpression](node) {
         const expression = node as ts.NewExpression;
         const name = newCalleeName(expression);
@@ -214,9 +213,9 @@ export function originOf(body: object): string | undefined {
       },
       onWalkEnd() {
         for (const { name, node } of constructions) {
-          if (!shadows.isShadowed(name)) context.report(newSpan(node, context.sourceFile));
+          if (!fileDeclares(context.sourceFile, name)) context.report(newSpan(node, context.sourceFile));
         }
-        if (shadows.isShadowed('WeakRef')) return;
+        if (derefs.length === 0 || fileDeclares(context.sourceFile, 'WeakRef')) return;
         for (const alias of aliases) {
           if (ts.isVariableDeclaration(alias)) {
             if (isElementRead(skipOuterExpressions(alias.initializer!))) refVars.add((alias.name as ts.Identifier).text);
@@ -230,6 +229,6 @@ export function originOf(body: object): string | undefined {
           if (isWeakRef(access.expression)) context.report(access.name);
         }
       },
-    });
+    };
   },
 };

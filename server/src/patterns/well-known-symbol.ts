@@ -1,6 +1,7 @@
 import * as ts from 'typescript';
-import { DECLARATION_KINDS, declaredIdentifier, isGlobalMember } from './support-c';
-import type { Listeners, NodeListener, PatternDefinition } from './types';
+import { fileDeclares } from '../syntax/globals';
+import { isGlobalMember } from './support-c';
+import type { Listeners, PatternDefinition } from './types';
 
 /**
  * The well-known symbols MDN lists, minus `Symbol.dispose` / `Symbol.asyncDispose` (those are the
@@ -143,14 +144,7 @@ export function total(ledger: Ledger): number {
   create(context) {
     const { ancestors } = context;
     let candidates: ts.ComputedPropertyName[] | undefined;
-    let symbolIsLocal = false;
-    const onDeclaration: NodeListener = (node) => {
-      if (declaredIdentifier(node)?.text === 'Symbol') symbolIsLocal = true;
-    };
-    const listeners: { [kind in ts.SyntaxKind]?: NodeListener } = {};
-    for (const kind of DECLARATION_KINDS) listeners[kind] = onDeclaration;
     return {
-      ...listeners,
       [ts.SyntaxKind.ComputedPropertyName](node) {
         const expression = (node as ts.ComputedPropertyName).expression;
         if (!isGlobalMember(expression, 'Symbol') || !WELL_KNOWN.has(expression.name.text)) return;
@@ -163,7 +157,7 @@ export function total(ledger: Ledger): number {
         (candidates ??= []).push(node as ts.ComputedPropertyName);
       },
       onWalkEnd() {
-        if (!candidates || symbolIsLocal) return;
+        if (!candidates || fileDeclares(context.sourceFile, 'Symbol')) return;
         for (const name of candidates) context.report(name);
       },
     } satisfies Listeners;

@@ -1,12 +1,10 @@
 import * as ts from 'typescript';
-import { mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import { newCalleeName, newSpan } from './support-f';
 import type { PatternDefinition } from './types';
 
 const MODULES = new Set(['node:worker_threads', 'worker_threads']);
 
-/** Globals whose local redeclaration turns the detector off for that name. */
-const WATCHED = new Set(['Atomics', 'SharedArrayBuffer']);
 
 function isWorkerThreadsSpecifier(node: ts.Node | undefined): node is ts.StringLiteralLike {
   return node !== undefined && ts.isStringLiteralLike(node) && MODULES.has(node.text);
@@ -120,7 +118,6 @@ if (!isMainThread && parentPort) {
     },
   ],
   create(context) {
-    const shadows = watchGlobals(WATCHED);
     /** Local names bound to the module's `Worker` class, and to the module itself. */
     const workerNames = new Set<string>();
     const moduleNames = new Set<string>();
@@ -150,7 +147,7 @@ if (!isMainThread && parentPort) {
       if (declaration && ts.isVariableDeclaration(declaration)) bindFromPattern(declaration.name);
     };
 
-    return mergeListeners(shadows.listeners, {
+    return {
       [ts.SyntaxKind.ImportDeclaration](node) {
         const declaration = node as ts.ImportDeclaration;
         if (!isWorkerThreadsSpecifier(declaration.moduleSpecifier)) return;
@@ -223,10 +220,10 @@ if (!isMainThread && parentPort) {
           if (isWorker) context.report(newSpan(expression, context.sourceFile));
         }
         for (const { name, node } of globals) {
-          if (shadows.isShadowed(name)) continue;
+          if (fileDeclares(context.sourceFile, name)) continue;
           context.report(ts.isNewExpression(node) ? newSpan(node, context.sourceFile) : node.expression);
         }
       },
-    });
+    };
   },
 };

@@ -3,7 +3,6 @@ import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
 import { isFunctionLike } from '../syntax/functions';
-import { mergeListeners } from '../syntax/globals';
 import { methodCallNames, type Owner, ownerOf } from '../syntax/owners';
 import { ASYNC_HOOKS, mayBeAlsConstructor, nodeAlsConstructions } from './support/async-local-storage';
 import { quote } from './support/messages';
@@ -251,7 +250,7 @@ export function onRequest(requestId: string, next: () => void): void {
       return false;
     };
 
-    return mergeListeners(modules.listeners, {
+    return [modules.listeners, {
       [K.NewExpression](node) {
         const expression = node as ts.NewExpression;
         if (!mayBeAlsConstructor(expression.expression, modules)) return;
@@ -279,6 +278,6 @@ export function onRequest(requestId: string, next: () => void): void {
           });
         }
       },
-    });
+    }];
   },
 };

@@ -2,7 +2,7 @@ import * as ts from 'typescript';
 import type { RuleDefinition } from '../patterns/types';
 import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
 import { functionName, isFunctionLike } from '../syntax/functions';
-import { countDeclarations, mergeListeners } from '../syntax/globals';
+import { countDeclarations } from '../syntax/globals';
 import { ownerOf } from '../syntax/owners';
 import { ASYNC_HOOKS, mayBeAlsConstructor, nodeAlsConstructions } from './support/async-local-storage';
 import { quote } from './support/messages';
@@ -229,7 +229,7 @@ export function currentRequestId(): string | undefined {
         : undefined;
     };
 
-    return mergeListeners(modules.listeners, {
+    return [modules.listeners, {
       [K.NewExpression](node) {
         const expression = node as ts.NewExpression;
         if (!mayBeAlsConstructor(expression.expression, modules)) return;
@@ -277,6 +277,6 @@ export function currentRequestId(): string | undefined {
           }
         }
       },
-    });
+    }];
   },
 };

@@ -4,7 +4,7 @@ import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
 import { propertyChainRoot, skipOuterExpressions } from '../syntax/expressions';
 import { isJavaScriptFile } from '../syntax/files';
-import { countDeclarations, mergeListeners } from '../syntax/globals';
+import { countDeclarations } from '../syntax/globals';
 import { resolveBinding, writesTo } from '../syntax/scopes';
 import { quote } from './support/messages';
 import { ModuleBindings } from './support/node-modules';
@@ -201,7 +201,7 @@ export const bufferSlice: RuleDefinition = {
       (declaredNamesSeen ??= new Set()).add(declaration.name.text);
     };
 
-    return mergeListeners(modules.listeners, {
+    return [modules.listeners, {
       [K.VariableDeclaration](node) {
         const declaration = node as ts.VariableDeclaration;
         if (declaration.name.kind !== K.Identifier) return;
@@ -333,7 +333,7 @@ export const bufferSlice: RuleDefinition = {
           });
         }
       },
-    });
+    }];
   },
 };
 

@@ -4,7 +4,7 @@ import { pathContaining } from '../edits/locate';
 import type { RuleDefinition, Span } from '../patterns/types';
 import { isEqualityOperator, isNegatedEquality, skipOuterExpressions } from '../syntax/expressions';
 import { typeScriptChecking } from '../syntax/files';
-import { fileDeclares, mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import { quote, shortText } from './support/messages';
 
 const RELATIONAL: ReadonlySet<ts.SyntaxKind> = new Set([
@@ -135,11 +135,10 @@ export const nanComparison: RuleDefinition = {
     },
   ],
   create(context) {
-    const globals = watchGlobals(new Set(['NaN', 'Number']));
     let candidates: Candidate[] | undefined;
     const add = (candidate: Candidate) => (candidates ??= []).push(candidate);
 
-    return mergeListeners(globals.listeners, {
+    return {
       [ts.SyntaxKind.BinaryExpression](node) {
         const { left, operatorToken, right } = node as ts.BinaryExpression;
         const equality = isEqualityOperator(operatorToken.kind);
@@ -164,8 +163,8 @@ export const nanComparison: RuleDefinition = {
       onWalkEnd() {
         if (!candidates) return;
         const { sourceFile } = context;
-        const isGlobal = (form: NaNForm) => !globals.isShadowed(form === 'global' ? 'NaN' : 'Number');
-        const canFix = !globals.isShadowed('Number');
+        const isGlobal = (form: NaNForm) => !fileDeclares(sourceFile, form === 'global' ? 'NaN' : 'Number');
+        const canFix = !fileDeclares(sourceFile, 'Number');
         const typeScriptReportsNaN = typeScriptChecking(sourceFile) === 'full';
         for (const candidate of candidates) {
           if (!candidate.forms.every(isGlobal)) continue;
@@ -198,7 +197,7 @@ export const nanComparison: RuleDefinition = {
           }
         }
       },
-    });
+    };
 
     function reportEquality(binary: ts.BinaryExpression, canFix: boolean): void {
       const { sourceFile } = context;

@@ -4,7 +4,7 @@ import { pathContaining } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
 import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
 import { isJavaScriptFile } from '../syntax/files';
-import { fileDeclares, mergeListeners, watchGlobals } from '../syntax/globals';
+import { fileDeclares } from '../syntax/globals';
 import { quote } from './support/messages';
 import { isWriteTarget, MUTATING_METHODS } from './support/mutations';
 
@@ -269,11 +269,10 @@ export const sharedFillReference: RuleDefinition = {
     },
   ],
   create(context) {
-    const globals = watchGlobals(new Set(['Array']));
     let found: { fill: ts.CallExpression; shared: Shared; usesGlobalArray: boolean; storage: Storage }[] | undefined;
     let mutations: Map<string, number[]> | undefined;
 
-    return mergeListeners(globals.listeners, {
+    return {
       [ts.SyntaxKind.CallExpression](node) {
         const call = node as ts.CallExpression;
         const callee = call.expression;
@@ -299,7 +298,7 @@ export const sharedFillReference: RuleDefinition = {
       onWalkEnd() {
         if (!found || !mutations) return;
         const { sourceFile } = context;
-        const arrayIsGlobal = !globals.isShadowed('Array');
+        const arrayIsGlobal = !fileDeclares(sourceFile, 'Array');
         for (const { fill, shared, usesGlobalArray, storage } of found) {
           if (usesGlobalArray && !arrayIsGlobal) continue;
           const changedAt = mutations.get(storage.key)?.find((position) => storage.start <= position && position < storage.end);
@@ -314,6 +313,6 @@ export const sharedFillReference: RuleDefinition = {
           });
         }
       },
-    });
+    };
   },
 };

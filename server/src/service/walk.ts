@@ -3,6 +3,7 @@ import type {
   DetectorContext,
   Finding,
   Listeners,
+  ListenerSets,
   NodeListener,
   PatternDefinition,
   Problem,
@@ -54,22 +55,38 @@ export function walk(
   const problems: Problem[] = [];
   const failures: { id: string; error: unknown }[] = [];
   const ancestors: ts.Node[] = [];
-  const failed = new Set<string>();
 
   const toSpan = (at: ts.Node | Span): Span =>
     isNode(at) ? { start: at.getStart(sourceFile), end: at.end } : { start: at.start, end: at.end };
 
-  const listenersByKind: { id: string; listener: NodeListener }[][] = [];
-  const walkEnds: { id: string; listener: () => void }[] = [];
+  // handlers[kind] and owners[kind] are parallel: the listeners for that kind and the index of their detector.
+  // A dense array the size of SyntaxKind, so the lookup per node is an indexed load, not a dictionary probe.
+  const handlers: (NodeListener[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
+  const owners: (number[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
+  const walkEnds: { index: number; listener: () => void }[] = [];
+  const register = (index: number, listeners: Listeners): void => {
+    for (const key of Object.keys(listeners)) {
+      if (key === 'onWalkEnd') {
+        walkEnds.push({ index, listener: listeners.onWalkEnd! });
+        continue;
+      }
+      const kind = Number(key) as ts.SyntaxKind;
+      (handlers[kind] ??= []).push(listeners[kind]!);
+      (owners[kind] ??= []).push(index);
+    }
+  };
+  const failed = new Set<number>();
 
-  const guarded = (id: string, run: () => void): void => {
-    if (failed.has(id)) return;
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof WalkCancelled) throw error;
-      failed.add(id);
-      failures.push({ id, error });
+  const fail = (index: number, error: unknown): void => {
+    if (error instanceof WalkCancelled) throw error;
+    failed.add(index);
+    failures.push({ id: detectors[index]!.id, error });
+    // Its listeners leave the tables (fresh arrays: a loop over the old ones may still be running).
+    for (let kind = 0; kind < owners.length; kind++) {
+      const ownersOfKind = owners[kind];
+      if (!ownersOfKind?.includes(index)) continue;
+      handlers[kind] = handlers[kind]!.filter((_, i) => ownersOfKind[i] !== index);
+      owners[kind] = ownersOfKind.filter((owner) => owner !== index);
     }
   };
 
@@ -90,37 +107,31 @@ export function walk(
     },
   });
 
-  for (const detector of detectors) {
-    let listeners: Listeners = {};
-    guarded(detector.id, () => {
-      listeners = detector.kind === 'pattern' ? detector.create(patternContext(detector.id)) : detector.create(ruleContext(detector.id));
-    });
-    for (const key of Object.keys(listeners)) {
-      if (key === 'onWalkEnd') {
-        walkEnds.push({ id: detector.id, listener: listeners.onWalkEnd! });
-        continue;
-      }
-      const kind = Number(key) as ts.SyntaxKind;
-      (listenersByKind[kind] ??= []).push({ id: detector.id, listener: listeners[kind]! });
+  detectors.forEach((detector, index) => {
+    let sets: ListenerSets;
+    try {
+      sets = detector.kind === 'pattern' ? detector.create(patternContext(detector.id)) : detector.create(ruleContext(detector.id));
+    } catch (error) {
+      return fail(index, error);
     }
-  }
+    if (Array.isArray(sets)) for (const listeners of sets as readonly Listeners[]) register(index, listeners);
+    else register(index, sets as Listeners);
+  });
 
-  let visited = 0;
+  let untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
   const visit = (node: ts.Node): void => {
-    if (++visited % CANCELLATION_CHECK_INTERVAL === 0 && token?.isCancellationRequested) {
-      throw new WalkCancelled();
+    if (--untilCancellationCheck === 0) {
+      untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
+      if (token?.isCancellationRequested) throw new WalkCancelled();
     }
-    const listeners = listenersByKind[node.kind];
-    if (listeners) {
-      // Inline rather than through `guarded`: this loop runs for every node, so no closure here.
-      for (const { id, listener } of listeners) {
-        if (failed.has(id)) continue;
+    const listeners = handlers[node.kind];
+    if (listeners !== undefined) {
+      const listenerOwners = owners[node.kind]!;
+      for (let i = 0; i < listeners.length; i++) {
         try {
-          listener(node);
+          listeners[i]!(node);
         } catch (error) {
-          if (error instanceof WalkCancelled) throw error;
-          failed.add(id);
-          failures.push({ id, error });
+          fail(listenerOwners[i]!, error);
         }
       }
     }
@@ -129,7 +140,14 @@ export function walk(
     ancestors.pop();
   };
   visit(sourceFile);
-  for (const { id, listener } of walkEnds) guarded(id, listener);
+  for (const { index, listener } of walkEnds) {
+    if (failed.has(index)) continue;
+    try {
+      listener();
+    } catch (error) {
+      fail(index, error);
+    }
+  }
 
   const byPosition = (a: { span: Span }, b: { span: Span }) => a.span.start - b.span.start || a.span.end - b.span.end;
   findings.sort(byPosition);

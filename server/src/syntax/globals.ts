@@ -1,5 +1,4 @@
 import * as ts from 'typescript';
-import type { Listeners, NodeListener } from '../patterns/types';
 
 /**
  * Built-in globals a file may shadow (`NaN`, `Array`, `Buffer`, `structuredClone`...). The checks are per
@@ -30,43 +29,6 @@ const TYPE_DECLARATION_KINDS: readonly ts.SyntaxKind[] = [
   ts.SyntaxKind.TypeParameter,
 ];
 
-export interface GlobalNames {
-  /** Listeners that record declarations of the watched names; merge them into the detector's own. */
-  readonly listeners: Listeners;
-  /** Whether the file declares a value with this name anywhere. Complete only in `onWalkEnd`. */
-  isShadowed(name: string): boolean;
-}
-
-/** Watches the walk for value declarations named like any of `names`. */
-export function watchGlobals(names: ReadonlySet<string>): GlobalNames {
-  let shadowed: Set<string> | undefined;
-  const record: NodeListener = (node) => {
-    const name = (node as ts.NamedDeclaration).name;
-    if (name && ts.isIdentifier(name) && names.has(name.text)) (shadowed ??= new Set()).add(name.text);
-  };
-  const listeners: { [kind: number]: NodeListener } = {};
-  for (const kind of VALUE_DECLARATION_KINDS) listeners[kind] = record;
-  return { listeners: listeners as Listeners, isShadowed: (name) => shadowed?.has(name) ?? false };
-}
-
-/** Combines listener sets (a detector's own and `watchGlobals`'); where two listen to the same kind, both run in order. Called once per walk. */
-export function mergeListeners(...parts: Listeners[]): Listeners {
-  const merged: { [key: string]: NodeListener | (() => void) } = {};
-  for (const part of parts) {
-    for (const key of Object.keys(part)) {
-      const next = (part as Record<string, NodeListener>)[key]!;
-      const previous = merged[key] as NodeListener | undefined;
-      merged[key] = previous
-        ? (node: ts.Node) => {
-            previous(node);
-            next(node);
-          }
-        : next;
-    }
-  }
-  return merged as Listeners;
-}
-
 /**
  * How many declarations anywhere in the file (imports and parameters included) have each of `names`, in one
  * scan, for decisions made once, in `onWalkEnd` or a fix. `types` counts interfaces, type aliases and type
@@ -86,7 +48,44 @@ export function countDeclarations(sourceFile: ts.SourceFile, names: ReadonlySet<
   return counts;
 }
 
-/** Whether `sourceFile` declares a value named `name` anywhere. */
+/** Answers of `fileDeclares`, by file and name. */
+const declared = new WeakMap<ts.SourceFile, Map<string, boolean>>();
+
+/**
+ * Whether `sourceFile` declares a value named `name` anywhere (a local `NaN`, `Array`, `Proxy`...). Only the
+ * places where the name is written are looked at, each by descending the tree to it, and only when a detector
+ * asks, which it does once it has found a candidate: most files are never looked at. (Watching every
+ * declaration during the walk instead cost each detector that cares about a global a call per declaration.)
+ */
 export function fileDeclares(sourceFile: ts.SourceFile, name: string): boolean {
-  return countDeclarations(sourceFile, new Set([name])).has(name);
+  let answers = declared.get(sourceFile);
+  if (!answers) declared.set(sourceFile, (answers = new Map()));
+  let answer = answers.get(name);
+  if (answer === undefined) {
+    answer = false;
+    const { text } = sourceFile;
+    for (let at = text.indexOf(name); at >= 0 && !answer; at = text.indexOf(name, at + name.length)) {
+      const whole = !isIdentifierChar(text.charCodeAt(at - 1)) && !isIdentifierChar(text.charCodeAt(at + name.length));
+      answer = whole && declaresAt(sourceFile, at, name);
+    }
+    answers.set(name, answer);
+  }
+  return answer;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return !Number.isNaN(code) && ts.isIdentifierPart(code, ts.ScriptTarget.Latest);
+}
+
+/** Whether the name written at `at` is the name of a value declaration: found by descending to it. */
+function declaresAt(sourceFile: ts.SourceFile, at: number, name: string): boolean {
+  let node: ts.Node | undefined = sourceFile;
+  while (node) {
+    if (VALUE_DECLARATION_KINDS.includes(node.kind)) {
+      const bound = (node as ts.NamedDeclaration).name;
+      if (bound && ts.isIdentifier(bound) && bound.end === at + name.length && bound.text === name) return true;
+    }
+    node = ts.forEachChild(node, (child) => (child.pos <= at && at < child.end ? child : undefined));
+  }
+  return false;
 }

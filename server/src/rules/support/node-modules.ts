@@ -20,7 +20,7 @@ function requiredModule(expression: ts.Expression): string | undefined {
 /**
  * What names of a file are bound to, for a few Node modules: `fs` for `import * as fs from 'node:fs'`,
  * `fs#readFileSync` for `import { readFileSync } from 'fs'` or `const { readFileSync } = require('fs')`,
- * `fs#promises` for `const fsp = require('fs').promises`. Merge its `listeners` into the rule's own, so
+ * `fs#promises` for `const fsp = require('fs').promises`. Return its `listeners` beside the rule's own, so
  * that it sees the imports and variable declarations of the walk; ask `pathOf` at the walk's end.
  */
 export class ModuleBindings {
