@@ -153,6 +153,10 @@ const DRIVERS: Record<string, Driver> = {
       functionShape(shapes.isKind),
     ];
   },
+  'wrap-with-decorator/own-performance': async ({ Clock }) => {
+    const clock = new Clock();
+    return [await outcome(() => clock.tick()), await outcome(() => clock.tick()), functionShape(Clock.prototype.tick)];
+  },
   'wrap-with-decorator/legacy': async ({ Slugger }) => {
     const slugger = new Slugger();
     const detached = slugger.slug;

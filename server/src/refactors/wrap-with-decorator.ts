@@ -11,8 +11,7 @@ import {
   type DecoratorVariant,
   type Style,
   decoratorTemplate,
-  globalDeclared,
-  globalsUsed,
+  globalsProblem,
   insertDefinition,
   insertImport,
   existingDefinition,
@@ -425,9 +424,9 @@ function analyze(context: RefactorContext): Analysis | undefined {
       continue;
     }
     if (resolved.source.kind === 'local') {
-      const missing = globalsUsed(decoratorTemplate(decorator, variant)).find((name) => globalDeclared(context, name) === false);
-      if (missing) {
-        offers.push({ action: decorator, title, disabled: `@${decorator} calls \`${missing}\`, which this project does not declare (add "dom" to lib, or @types/node).` });
+      const problem = globalsProblem(context, decoratorTemplate(decorator, variant), `@${decorator}`);
+      if (problem) {
+        offers.push({ action: decorator, title, disabled: problem });
         continue;
       }
     }

@@ -11,8 +11,7 @@ import {
   attachedStart,
   existingDefinition,
   forEachIdentifier,
-  globalDeclared,
-  globalsUsed,
+  globalsProblem,
   higherOrderTemplate,
   insertDefinition,
   hasOwnTopLevel,
@@ -338,8 +337,7 @@ function analyze(context: RefactorContext): { target: Target; offers: RefactorOf
     let disabled = existing === 'existing' || existing === 'none' ? undefined : existing;
     if (existing === 'none') {
       disabled = hasOwnTopLevel(sourceFile) ? undefined : scriptGlobalClash(context, name);
-      const missing = globalsUsed(template).find((g) => globalDeclared(context, g) === false);
-      if (!disabled && missing) disabled = `${name} calls \`${missing}\`, which this project does not declare (add "dom" to lib, or @types/node).`;
+      disabled ??= globalsProblem(context, template, name);
     }
     if (disabled) {
       offers.push({ action, title, disabled });

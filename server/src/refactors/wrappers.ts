@@ -1,5 +1,6 @@
 import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
+import { fileDeclares } from '../syntax/globals';
 import type { RefactorContext } from './types';
 
 /*
@@ -316,9 +317,22 @@ export function higherOrderTemplate(name: HigherOrderName, javascript: boolean):
 }
 
 /** The globals a definition calls, which the project's types must declare (lib "dom" or @types/node). */
-export function globalsUsed(template: readonly string[]): string[] {
+function globalsUsed(template: readonly string[]): string[] {
   const text = template.join('\n');
   return ['console', 'performance'].filter((name) => new RegExp(`\\b${name}\\.`).test(text));
+}
+
+/**
+ * Why a definition written into this file could not call the globals it calls, if it could not: the file
+ * declares a name of its own for one (effect's `Effect.ts` exports a `console`), or the project's types
+ * do not declare one. `label` names the definition in the message.
+ */
+export function globalsProblem(context: RefactorContext, template: readonly string[], label: string): string | undefined {
+  for (const name of globalsUsed(template)) {
+    if (fileDeclares(context.sourceFile, name)) return `${label} calls the global \`${name}\`, but this file declares a \`${name}\` of its own.`;
+    if (globalDeclared(context, name) === false) return `${label} calls \`${name}\`, which this project does not declare (add "dom" to lib, or @types/node).`;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,7 +566,7 @@ export function hasOwnTopLevel(sourceFile: ts.SourceFile): boolean {
  * Whether the program knows a global value `name` (e.g. `console` from lib "dom" or @types/node);
  * undefined when there are no types to ask.
  */
-export function globalDeclared(context: RefactorContext, name: string): boolean | undefined {
+function globalDeclared(context: RefactorContext, name: string): boolean | undefined {
   const types = context.types;
   // No program tree for the file (a JavaScript file outside `allowJs`): nothing to ask.
   if (!types?.sourceFile) return undefined;
