@@ -265,6 +265,13 @@ export function offsetAt(text: string, starts: readonly number[], position: Posi
   return character <= lineLength(text, starts, line) ? starts[line]! + character : undefined;
 }
 
+/** The offset a position stands for when it is outside the text: LSP clamps it to its line's end, or the text's. */
+export function clampedOffset(text: string, starts: readonly number[], { line, character }: Position): number {
+  if (line < 0) return 0;
+  if (line >= starts.length) return text.length;
+  return starts[line]! + Math.min(Math.max(character, 0), lineLength(text, starts, line));
+}
+
 /** The offsets of a range, or a description of what is wrong with it. */
 export function spanOf(text: string, starts: readonly number[], range: Range): { start: number; end: number } | string {
   const start = offsetAt(text, starts, range.start);

@@ -8,6 +8,7 @@ import { PatternLensService, WalkCancelled } from '../../server/src/service';
 import {
   ANSWER_BOUND_MS,
   applyTextEdits,
+  clampedOffset,
   describeInput,
   fuzzUri,
   lineStarts,
@@ -157,7 +158,7 @@ export class EngineFuzzer {
       const hover = this.timed('hover', () => service.hover(uri, position));
       if (!hover) continue;
       const span = spanOf(text, starts, hover.range!);
-      const at = starts[position.line]! + position.character;
+      const at = clampedOffset(text, starts, position);
       if (typeof span === 'string') problems.push(`hover ${span}`);
       else if (at < span.start || at > span.end) problems.push(`the hover at ${JSON.stringify(position)} covers ${JSON.stringify(hover.range)}, which does not hold it`);
     }
