@@ -39,7 +39,8 @@ export type Listeners = { readonly [kind in ts.SyntaxKind]?: NodeListener } & {
 
 /**
  * What `create` returns: one set of listeners, or several (a detector's own and a shared helper's),
- * which the walk registers side by side, each in order, with no merging.
+ * which the walk registers side by side, each in order, with no merging. Every call must handle the same
+ * kinds in the same sets: the walk reads them from a detector's first call only.
  */
 export type ListenerSets = Listeners | readonly Listeners[];
 

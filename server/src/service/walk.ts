@@ -41,6 +41,23 @@ function isNode(at: ts.Node | Span): at is ts.Node {
 export type Detector = PatternDefinition | RuleDefinition;
 
 /**
+ * The kinds each detector's listener sets handle, read from its first `create`: a detector handles the same
+ * kinds on every call (test/walk.test.ts checks each one). Reading them from every file's fresh handler
+ * objects cost more than running the handlers did: V8 keeps kind-keyed handlers in sparse element stores,
+ * which `Object.keys` scans slot by slot.
+ */
+const detectorKinds = new WeakMap<Detector, (readonly ts.SyntaxKind[])[]>();
+
+function kindsOf(detector: Detector, sets: readonly Listeners[]): readonly (readonly ts.SyntaxKind[])[] {
+  let kinds = detectorKinds.get(detector);
+  if (kinds?.length !== sets.length) {
+    kinds = sets.map((listeners) => Object.keys(listeners).filter((key) => key !== 'onWalkEnd').map(Number) as ts.SyntaxKind[]);
+    detectorKinds.set(detector, kinds);
+  }
+  return kinds;
+}
+
+/**
  * Runs the listeners of every pattern and rule in a single depth-first traversal of `sourceFile`.
  * A detector that throws is dropped for the rest of this walk and reported in `failures`.
  * `checker` is given in the type-aware phase, to the rules that require types.
@@ -64,16 +81,14 @@ export function walk(
   const handlers: (NodeListener[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
   const owners: (number[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
   const walkEnds: { index: number; listener: () => void }[] = [];
-  const register = (index: number, listeners: Listeners): void => {
-    for (const key of Object.keys(listeners)) {
-      if (key === 'onWalkEnd') {
-        walkEnds.push({ index, listener: listeners.onWalkEnd! });
-        continue;
-      }
-      const kind = Number(key) as ts.SyntaxKind;
-      (handlers[kind] ??= []).push(listeners[kind]!);
+  const register = (index: number, listeners: Listeners, kinds: readonly ts.SyntaxKind[]): void => {
+    for (const kind of kinds) {
+      const listener = listeners[kind];
+      if (listener === undefined) continue;
+      (handlers[kind] ??= []).push(listener);
       (owners[kind] ??= []).push(index);
     }
+    if (listeners.onWalkEnd) walkEnds.push({ index, listener: listeners.onWalkEnd });
   };
   const failed = new Set<number>();
 
@@ -114,8 +129,9 @@ export function walk(
     } catch (error) {
       return fail(index, error);
     }
-    if (Array.isArray(sets)) for (const listeners of sets as readonly Listeners[]) register(index, listeners);
-    else register(index, sets as Listeners);
+    const list: readonly Listeners[] = Array.isArray(sets) ? sets : [sets as Listeners];
+    const kinds = kindsOf(detector, list);
+    list.forEach((listeners, i) => register(index, listeners, kinds[i]!));
   });
 
   let untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as ts from 'typescript';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Listeners, PatternDefinition } from '../server/src/patterns/types';
+import { SYNTACTIC_DETECTORS } from '../server/src/service/analyze';
+import { parse } from '../server/src/service/documents';
+import { walk, WalkCancelled, type Detector } from '../server/src/service/walk';
+import { TYPE_AWARE_RULES } from '../server/src/service/typeAware';
+
+const source = (text: string, languageId = 'typescript') => parse(TextDocument.create(`file:///walk.${languageId === 'typescript' ? 'ts' : 'js'}`, languageId, 1, text));
+
+/** A stand-in pattern: only `id` and `create` matter to the walk. */
+function detector(id: string, create: PatternDefinition['create']): Detector {
+  return { id, kind: 'pattern', create } as unknown as Detector;
+}
+
+describe('walk', () => {
+  test('a detector that throws is dropped from the rest of the walk; the others see every node', () => {
+    const seen: string[] = [];
+    let endCalled = false;
+    const failing = detector('failing', () => ({
+      [ts.SyntaxKind.Identifier](node) {
+        if ((node as ts.Identifier).text === 'b') throw new Error('boom');
+        seen.push(`failing:${(node as ts.Identifier).text}`);
+      },
+      onWalkEnd: () => (endCalled = true),
+    }));
+    const healthy = detector('healthy', (context) => ({
+      [ts.SyntaxKind.Identifier](node) {
+        seen.push(`healthy:${(node as ts.Identifier).text}`);
+        context.report(node);
+      },
+    }));
+    const result = walk(source('a; b; c;'), [failing, healthy]);
+    assert.deepEqual(seen, ['failing:a', 'healthy:a', 'healthy:b', 'healthy:c']);
+    assert.deepEqual(result.failures.map((f) => f.id), ['failing']);
+    assert.equal(endCalled, false);
+    assert.deepEqual(result.findings.map((f) => f.span), [{ start: 0, end: 1 }, { start: 3, end: 4 }, { start: 6, end: 7 }]);
+  });
+
+  test('several listener sets from one detector run side by side, in order, each with its own end', () => {
+    const calls: string[] = [];
+    const sets = (name: string): Listeners => ({ [ts.SyntaxKind.Identifier]: () => calls.push(name), onWalkEnd: () => calls.push(`${name} end`) });
+    walk(source('x;'), [detector('two', () => [sets('first'), sets('second')])]);
+    assert.deepEqual(calls, ['first', 'second', 'first end', 'second end']);
+  });
+
+  test('a cancelled token stops the walk', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `v${i};`).join('\n');
+    assert.throws(() => walk(source(text), SYNTACTIC_DETECTORS, { isCancellationRequested: true }), WalkCancelled);
+  });
+
+  test('every detector handles the same kinds on every call (the walk reads them once per detector)', () => {
+    const kinds = (sets: ReturnType<Detector['create']>) =>
+      (Array.isArray(sets) ? sets : [sets]).map((listeners: Listeners) => Object.keys(listeners).sort());
+    const contexts = [source('export const a = 1;'), source('var b = require("fs");', 'javascript')].map((sourceFile) => ({
+      sourceFile,
+      ancestors: [],
+      checker: undefined,
+      report() {},
+    }));
+    for (const each of [...SYNTACTIC_DETECTORS, ...TYPE_AWARE_RULES]) {
+      const [first, second] = contexts.map((context) => kinds(each.create(context as never)));
+      assert.deepEqual(second, first, each.id);
+    }
+  });
+});
