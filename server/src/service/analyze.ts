@@ -5,8 +5,10 @@ import type { Finding } from '../patterns/types';
 import { RULES } from '../rules';
 import { walk, type CancellationToken, type Detector, type WalkResult } from './walk';
 
+/** The rules of the first, syntactic phase: the ones that need no types. */
+const SYNTACTIC_RULES: readonly Detector[] = RULES.filter((rule) => !rule.requiresTypes);
 /** Everything the first, syntactic phase runs: every pattern and every rule that needs no types. */
-export const SYNTACTIC_DETECTORS: readonly Detector[] = [...PATTERNS, ...RULES.filter((rule) => !rule.requiresTypes)];
+export const SYNTACTIC_DETECTORS: readonly Detector[] = [...PATTERNS, ...SYNTACTIC_RULES];
 export const SYNTACTIC_RULE_IDS: ReadonlySet<string> = new Set(RULES.filter((rule) => !rule.requiresTypes).map((rule) => rule.id));
 
 export interface Analysis extends WalkResult {
@@ -35,25 +37,55 @@ export function analyzeSourceFile(
 
 /**
  * Keeps the analysis of each document's latest version, so hovers, the patterns list, diagnostics
- * and code actions all read one walk's results.
+ * and code actions all read the same results. The rules walk the tree when the analysis is made: their
+ * problems are the diagnostics published after every edit. The patterns walk it the first time their
+ * findings are read (a hover, the patterns list): they cost most of the walk, and typing needs none of
+ * them, so a keystroke waits for the rules alone.
  */
 export class AnalysisCache {
   private readonly byUri = new Map<string, Analysis>();
 
   constructor(private readonly onFailure?: (uri: string, id: string, error: unknown) => void) {}
 
+  /** `sourceFile` gives the tree of `document`'s current version; the findings read it when first asked. */
   get(document: TextDocument, sourceFile: () => ts.SourceFile, token?: CancellationToken): Analysis {
-    const cached = this.byUri.get(document.uri);
-    if (cached && cached.version === document.version) return cached;
-    let analysis: Analysis;
+    const { uri, version } = document;
+    const cached = this.byUri.get(uri);
+    if (cached && cached.version === version) return cached;
+    let rules: WalkResult;
     try {
-      analysis = { uri: document.uri, version: document.version, ...analyzeSourceFile(sourceFile(), token) };
+      rules = walk(sourceFile(), SYNTACTIC_RULES, token);
     } catch (error) {
       if (!isStackOverflow(error)) throw error;
-      analysis = { uri: document.uri, version: document.version, findings: [], problems: [], failures: [], skipped: `Pattern Lens skipped this file: ${TOO_DEEP}.` };
+      const skipped: Analysis = { uri, version, findings: [], problems: [], failures: [], skipped: `Pattern Lens skipped this file: ${TOO_DEEP}.` };
+      this.byUri.set(uri, skipped);
+      return skipped;
     }
-    for (const { id, error } of analysis.failures) this.onFailure?.(document.uri, id, error);
-    this.byUri.set(document.uri, analysis);
+    const failures = [...rules.failures];
+    let findings: Finding[] | undefined;
+    const onFailure = this.onFailure;
+    const analysis: Analysis = {
+      uri,
+      version,
+      problems: rules.problems,
+      failures,
+      get findings(): Finding[] {
+        if (findings) return findings;
+        // Not cancellable: the token of whichever request made the analysis may be long gone. It is one walk.
+        try {
+          const patterns = walk(sourceFile(), PATTERNS);
+          for (const failure of patterns.failures) onFailure?.(uri, failure.id, failure.error);
+          failures.push(...patterns.failures);
+          findings = patterns.findings;
+        } catch (error) {
+          if (!isStackOverflow(error)) throw error;
+          findings = [];
+        }
+        return findings;
+      },
+    };
+    for (const { id, error } of failures) this.onFailure?.(uri, id, error);
+    this.byUri.set(uri, analysis);
     return analysis;
   }
 
