@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, HoverRequest, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
 import { PATTERNS_REQUEST, type PatternOccurrence } from '../../server/src/protocol';
+import { PatternLensService } from '../../server/src/service';
 import { BenchClient, type Published } from './lsp';
 import { median, percentile } from './measure';
 
@@ -29,6 +30,10 @@ export interface EditorResults {
   readonly largest: SampleFile;
   readonly coldStartMs: number;
   readonly hover: Percentiles;
+  /** The same hovers answered by the engine in this process: what the server itself spends on one. */
+  readonly hoverInProcess: Percentiles;
+  /** A hover sent as soon as an edit's diagnostics arrive: it also waits for the patterns' walk of the new version. */
+  readonly hoverAfterEdit: Percentiles;
   readonly keystrokeTenK: Percentiles;
   readonly keystrokeLargest: Percentiles;
   readonly codeActions: Percentiles;
@@ -135,6 +140,17 @@ export async function editorLatencies(files: readonly string[], root: string, lo
   for (const position of positions) hoverSamples.push(await timed(() => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: tenKUri }, position })));
   const hover = percentiles(hoverSamples);
   log(`  hover: p50 ${hover.p50.toFixed(2)} ms, p99 ${hover.p99.toFixed(2)} ms (${hover.count})`);
+  const service = new PatternLensService({});
+  service.configure(syntacticOnly);
+  service.open(tenKUri, 'typescript', 1, tenKText);
+  const inProcess: number[] = [];
+  for (const position of [...positions, ...positions]) {
+    const start = performance.now();
+    service.hover(tenKUri, position);
+    inProcess.push(performance.now() - start);
+  }
+  const hoverInProcess = percentiles(inProcess.slice(positions.length));
+  log(`  hover in process: p50 ${hoverInProcess.p50.toFixed(3)} ms, p99 ${hoverInProcess.p99.toFixed(3)} ms`);
 
   // Code actions: the lightbulb's request on every diagnostic (up to 100), then at cursor positions.
   const requests: { range: { start: Position; end: Position }; diagnostics: Diagnostic[] }[] = first.params.diagnostics.slice(0, 100).map((d) => ({ range: d.range, diagnostics: [d] }));
@@ -151,6 +167,19 @@ export async function editorLatencies(files: readonly string[], root: string, lo
   log(`  code actions: p50 ${codeActions.p50.toFixed(2)} ms, p95 ${codeActions.p95.toFixed(2)} ms (${codeActions.count})`);
 
   const keystrokeTenK = percentiles(await keystrokes(client, tenKUri, tenKText, 100));
+  const afterEdit: number[] = [];
+  let version = keystrokeTenK.count + 1;
+  for (const pattern of patterns.slice(0, 50)) {
+    const at = pattern.range.start;
+    const lineStart = { line: at.line, character: 0 };
+    // A space typed at the start of the pattern's line, then deleted: the hover goes where the pattern is.
+    await client.change(tenKUri, ++version, [{ range: { start: lineStart, end: lineStart }, text: ' ' }]);
+    await client.change(tenKUri, ++version, [{ range: { start: lineStart, end: { line: at.line, character: 1 } }, text: '' }]);
+    await within(client.diagnostics(tenKUri, version), 'diagnostics before a hover');
+    afterEdit.push(await timed(() => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: tenKUri }, position: at })));
+  }
+  const hoverAfterEdit = percentiles(afterEdit);
+  log(`  hover right after an edit: p50 ${hoverAfterEdit.p50.toFixed(2)} ms, p95 ${hoverAfterEdit.p95.toFixed(2)} ms`);
   log(`  keystroke to diagnostics, ${tenK.lines} lines: p50 ${keystrokeTenK.p50.toFixed(1)} ms, p95 ${keystrokeTenK.p95.toFixed(1)} ms`);
   const largestText = fs.readFileSync(largestFile, 'utf8');
   await client.open(uriOf(largestFile), largestText);
@@ -171,7 +200,7 @@ export async function editorLatencies(files: readonly string[], root: string, lo
   const typeAware = await typeAwarePhase(files, root);
   log(`  type-aware phase (${typeAware.file}): first ${typeAware.coldMs.toFixed(0)} ms, after an edit ${typeAware.warmMs.toFixed(0)} ms, RSS ${typeAware.rssBeforeMB.toFixed(0)} -> ${typeAware.rssAfterMB.toFixed(0)} MB`);
 
-  return { tenK, largest, coldStartMs, hover, keystrokeTenK, keystrokeLargest, codeActions, typeAware, openFiles };
+  return { tenK, largest, coldStartMs, hover, hoverInProcess, hoverAfterEdit, keystrokeTenK, keystrokeLargest, codeActions, typeAware, openFiles };
 }
 
 /**
