@@ -27,8 +27,9 @@ export async function runInWorkers(files: readonly string[], settings: RunSettin
     Array.from({ length: threads }, () => {
       const worker = new Worker(__filename, {
         workerData: data,
-        // The stack the main thread has (V8's 984 KB, plus the 192 KB Node keeps in reserve on a worker),
-        // so a file too deeply nested to parse is skipped whatever --jobs says.
+        // About the stack the main thread has (V8's 984 KB, plus the 192 KB Node keeps in reserve on a
+        // worker): how deeply nested a file may be before it is skipped does not depend on --jobs, beyond
+        // the few percent of depth that the JIT's frame sizes already move it by.
         resourceLimits: { stackSizeMb: (984 + 192) / 1024 },
       });
       return new Promise<void>((resolve, reject) => {
