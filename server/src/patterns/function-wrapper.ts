@@ -87,11 +87,10 @@ function returnsSameShape(fn: Wrapper, capture: Capture): boolean {
 function isWrapper(fn: Wrapper): boolean {
   if (!fn.typeParameters || fn.typeParameters.length === 0 || !fn.body) return false;
   let capture: Capture | undefined;
-  for (const parameter of fn.parameters) {
-    if (typeMentions(parameter.type, DECORATOR_CONTEXT_TYPES)) return false;
-    capture ??= captureOf(fn, parameter.type);
-  }
-  return capture !== undefined && returnsSameShape(fn, capture);
+  for (const parameter of fn.parameters) capture ??= captureOf(fn, parameter.type);
+  // Searching every parameter's type for a decorator context is left for the generic functions that capture a function.
+  if (capture === undefined || fn.parameters.some((parameter) => typeMentions(parameter.type, DECORATOR_CONTEXT_TYPES))) return false;
+  return returnsSameShape(fn, capture);
 }
 
 export const functionWrapper: PatternDefinition = {

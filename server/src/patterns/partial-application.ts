@@ -47,7 +47,7 @@ function isPartialArrow(arrow: ts.ArrowFunction): boolean {
   if (!ts.isIdentifier(root) || mentionsParameter(root, parameters)) return false;
 
   let forwarded = 0;
-  let prefilled = 0;
+  const prefilled: ts.Expression[] = [];
   for (const argument of call.arguments) {
     const next = parameters[forwarded];
     if (next) {
@@ -60,10 +60,11 @@ function isPartialArrow(arrow: ts.ArrowFunction): boolean {
         continue;
       }
     }
-    if (mentionsParameter(argument, parameters)) return false;
-    prefilled++;
+    prefilled.push(argument);
   }
-  return forwarded === parameters.length && prefilled > 0;
+  // The shape first: searching the other arguments (often whole callbacks) is left for arrows that have it.
+  if (forwarded !== parameters.length || prefilled.length === 0) return false;
+  return !prefilled.some((argument) => mentionsParameter(argument, parameters));
 }
 
 function isNullish(expression: ts.Expression): boolean {
