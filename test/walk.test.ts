@@ -46,6 +46,15 @@ describe('walk', () => {
     assert.deepEqual(calls, ['first', 'second', 'first end', 'second end']);
   });
 
+  test('a detector that throws in one of its listener sets runs none of them afterwards, on the same node either', () => {
+    const calls: string[] = [];
+    const throwing: Listeners = { [ts.SyntaxKind.Identifier]: () => { throw new Error('boom'); } };
+    const other: Listeners = { [ts.SyntaxKind.Identifier]: () => calls.push('other'), onWalkEnd: () => calls.push('end') };
+    const result = walk(source('x; y;'), [detector('two', () => [throwing, other])]);
+    assert.deepEqual(calls, []);
+    assert.deepEqual(result.failures.map((f) => f.id), ['two']);
+  });
+
   test('a cancelled token stops the walk', () => {
     const text = Array.from({ length: 2000 }, (_, i) => `v${i};`).join('\n');
     assert.throws(() => walk(source(text), SYNTACTIC_DETECTORS, { isCancellationRequested: true }), WalkCancelled);

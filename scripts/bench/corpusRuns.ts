@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { medianRun, timeCommand, type Run } from './measure';
+import { fastest, timeCommand, type Run } from './measure';
 import { PEERS_DIR } from './peers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -54,20 +54,27 @@ function tools(): Tool[] {
 }
 
 /**
- * Every tool over the same corpus files, named on the command line, from the repository root. Each is
- * run `runs` times; the run with the median wall time is kept. The files are read once first, so every
- * tool finds them in the page cache.
+ * Every tool over the same corpus files, named on the command line, from the repository root. The runs
+ * are interleaved, each round running every tool once (ESLint in the first three rounds only), so a busy
+ * moment of the machine does not fall on one tool alone; the fastest run of each tool, the least
+ * disturbed, is kept. The files are read once first, so every tool finds them in the page cache.
  */
 export function corpusRuns(files: readonly string[], runs: number, log: (line: string) => void, only?: (id: string) => boolean): ToolRun[] {
   const relative = files.map((file) => path.relative(ROOT, file));
   for (const file of files) fs.readFileSync(file);
-  return tools().filter((tool) => !only || only(tool.id)).map((tool) => {
-    const run = medianRun(tool.id.startsWith('eslint') ? Math.min(runs, 3) : runs, () => {
+  const selected = tools().filter((tool) => !only || only(tool.id));
+  const all = new Map<Tool, Run[]>(selected.map((tool) => [tool, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const tool of selected) {
+      if (tool.id.startsWith('eslint') && round >= 3) continue;
       const result = timeCommand(tool.command, [...tool.args, ...relative], { cwd: ROOT, env: tool.env });
       // Linters exit 1 when they report problems, which they do here; 2 and up is a failure.
       if (result.status < 0 || result.status > 1) throw new Error(`${tool.label} exited with ${result.status}`);
-      return result;
-    });
+      all.get(tool)!.push(result);
+    }
+  }
+  return selected.map((tool) => {
+    const run = fastest(all.get(tool)!);
     const problems = tool.problems(run.stdout);
     log(`  ${tool.label.padEnd(30)} ${(run.wallMs / 1000).toFixed(2).padStart(7)} s wall ${(run.cpuMs / 1000).toFixed(2).padStart(7)} s CPU ${run.rssMB.toFixed(0).padStart(5)} MB  ${problems} problems`);
     const loopMs = tool.id === 'floor' ? (JSON.parse(run.stdout) as { loopMs: number }).loopMs : undefined;

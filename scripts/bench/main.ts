@@ -4,7 +4,7 @@
  * the bundled server over LSP (keystrokes, hovers, code actions, cold start, the type-aware phase,
  * memory); the client's activation; the .vsix. Writes docs/BENCHMARKS.md and its two charts.
  *
- *   npm run bench [-- --runs N]   N runs per corpus tool, the median kept (default 3)
+ *   npm run bench [-- --runs N]   N interleaved runs per corpus tool, the fastest kept (default 3)
  *   npm run bench -- --smoke      a quick check that the bench works: a tenth of the corpus, no peers,
  *                                 nothing written; never fails on a slow figure
  */

@@ -36,10 +36,9 @@ export function timeCommand(command: string, args: readonly string[], options: {
   return { wallMs: wall * 1000, cpuMs: (user + system) * 1000, rssMB: rssKB / 1024, status: result.status ?? -1, stdout: result.stdout };
 }
 
-/** The run with the median wall time of `runs` runs (odd counts give a real run, not an average). */
-export function medianRun(runs: number, run: () => Run): Run {
-  const all = Array.from({ length: runs }, run).sort((a, b) => a.wallMs - b.wallMs);
-  return all[Math.floor((all.length - 1) / 2)]!;
+/** The run with the shortest wall time. */
+export function fastest(runs: readonly Run[]): Run {
+  return runs.reduce((best, run) => (run.wallMs < best.wallMs ? run : best));
 }
 
 /** Nearest-rank percentile of a list of samples. */

@@ -84,7 +84,7 @@ export function markdown(results: BenchResults, notes: Readonly<Record<string, s
     '',
     `${results.corpus.files.toLocaleString('en')} TypeScript files, ${results.corpus.lines.toLocaleString('en')} lines, ${results.corpus.megabytes.toFixed(1)} MB: the sources that ${results.corpus.packages.length} npm packages ship`,
     `(${results.corpus.packages.map((p) => `\`${p}\``).join(', ')}), fetched by \`npm pack\` at pinned versions (scripts/corpus.ts).`,
-    `Every tool gets the same files on its command line. Median of ${results.runs} runs (ESLint: of ${Math.min(3, results.runs)}); CPU is user plus system time of all threads; RSS is the peak.`,
+    `Every tool gets the same files on its command line. Fastest of ${results.runs} runs (ESLint: of ${Math.min(3, results.runs)}), interleaved: each round runs every tool once, so a busy moment of the machine does not fall on one tool alone. CPU is user plus system time of all threads; RSS is the peak.`,
     '',
     '| tool | threads | wall | CPU | peak RSS | wall / parse floor | ESLint wall / wall | problems reported |',
     '|---|---|---|---|---|---|---|---|',
@@ -176,7 +176,7 @@ export function cliChart(results: BenchResults): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13">`,
     '<rect width="100%" height="100%" fill="#ffffff"/>',
-    `<text x="${left}" y="22" font-size="15" font-weight="600" fill="#222">Wall time over ${results.corpus.lines.toLocaleString('en')} lines (log scale; shorter is faster)</text>`,
+    `<text x="16" y="22" font-size="15" font-weight="600" fill="#222">Wall time over ${results.corpus.lines.toLocaleString('en')} lines (log scale; shorter is faster)</text>`,
     ...ticks.map((t) => `<line x1="${x(t)}" y1="${top - 6}" x2="${x(t)}" y2="${height - 30}" stroke="#e3e3e3"/><text x="${x(t)}" y="${height - 14}" text-anchor="middle" fill="#666">${t >= 1 ? t.toFixed(0) : t.toFixed(1)} s</text>`),
     ...rows.map((r, i) => {
       const y = top + i * rowHeight;
@@ -208,7 +208,7 @@ export function targetsChart(results: BenchResults): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13">`,
     '<rect width="100%" height="100%" fill="#ffffff"/>',
-    `<text x="${left}" y="22" font-size="15" font-weight="600" fill="#222">Each figure as a share of its target (1 = on target; shorter is better)</text>`,
+    `<text x="16" y="22" font-size="15" font-weight="600" fill="#222">Each figure as a share of its target (1 = on target; shorter is better)</text>`,
     ...all.map((t, i) => {
       const y = top + i * rowHeight;
       const s = share(t);

@@ -144,6 +144,8 @@ export function walk(
     if (listeners !== undefined) {
       const listenerOwners = owners[node.kind]!;
       for (let i = 0; i < listeners.length; i++) {
+        // A detector that failed on this node may have another listener set still in this (old) list.
+        if (failed.size !== 0 && failed.has(listenerOwners[i]!)) continue;
         try {
           listeners[i]!(node);
         } catch (error) {
