@@ -9,7 +9,12 @@ export function missedNotes(results: BenchResults): Readonly<Record<string, stri
   const wall = (id: string) => results.tools.find((t) => t.id === id)!.wallMs;
   const eslintOverFloor = wall('eslint') / wall('floor');
   const needed = eslintOverFloor / 15;
-  return { ...NOTES, 'eslint-ratio': eslintRatio(eslintOverFloor, needed) };
+  const workersSlower =
+    wall('cli-jobs') > wall('cli')
+      ? ' In this run two workers were slower than one thread: three isolates each load the engine and warm up, and with the cores ' +
+        'not idle (load average above) they wait for each other\'s share of the machine.'
+      : '';
+  return { ...NOTES, 'eslint-ratio': eslintRatio(eslintOverFloor, needed), 'workers-vs-biome': NOTES['workers-vs-biome'] + workersSlower };
 }
 
 function eslintRatio(eslintOverFloor: number, needed: number): string {
