@@ -47,7 +47,10 @@ export class AnalysisCache {
 
   constructor(private readonly onFailure?: (uri: string, id: string, error: unknown) => void) {}
 
-  /** `sourceFile` gives the tree of `document`'s current version; the findings read it when first asked. */
+  /**
+   * `sourceFile` gives the tree of `document`'s current version. The findings walk whatever tree it gives when
+   * they are first read, so read them in the same turn as `get`, before another edit can arrive.
+   */
   get(document: TextDocument, sourceFile: () => ts.SourceFile, token?: CancellationToken): Analysis {
     const { uri, version } = document;
     const cached = this.byUri.get(uri);
