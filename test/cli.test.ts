@@ -135,7 +135,7 @@ describe('report formats', () => {
   test('text orders by position and counts by severity', () => {
     assert.equal(
       formatText(results, { color: false, listPatterns: false }),
-      'src/a b.ts\n  1:1  error  always false  nan-comparison\n  3:5  warning  `==` converts types  loose-equality\n\n2 problems (1 error, 1 warning, 0 info); 0 patterns found in 1 file.',
+      'src/a b.ts\n  1:1  error  always false  nan-comparison\n  3:5  warning  `==` converts types  loose-equality\n\n2 problems (1 error, 1 warning, 0 info, 0 hints); 0 patterns found in 1 file.',
     );
   });
 

@@ -68,7 +68,7 @@ function summary(results: readonly FileResult[], paint: (style: 'bold', text: st
   const head =
     problems === 0
       ? 'No problems'
-      : `${plural(problems, 'problem')} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info') + count('hint')} info)`;
+      : `${plural(problems, 'problem')} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info, ${plural(count('hint'), 'hint')})`;
   return paint('bold', `${head}; ${plural(patterns, 'pattern')} found in ${plural(results.length, 'file')}.`);
 }
 
