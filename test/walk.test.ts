@@ -62,7 +62,7 @@ describe('walk', () => {
 
   test('every detector handles the same kinds on every call (the walk reads them once per detector)', () => {
     const kinds = (sets: ReturnType<Detector['create']>) =>
-      (Array.isArray(sets) ? sets : [sets]).map((listeners: Listeners) => Object.keys(listeners).sort());
+      (Array.isArray(sets) ? sets : [sets]).map((listeners: Listeners) => [...Object.keys(listeners), ...Object.keys(listeners.calls ?? {}).map((name) => `calls.${name}`)].sort());
     const contexts = [source('export const a = 1;'), source('var b = require("fs");', 'javascript')].map((sourceFile) => ({
       sourceFile,
       ancestors: [],
@@ -73,5 +73,66 @@ describe('walk', () => {
       const [first, second] = contexts.map((context) => kinds(each.create(context as never)));
       assert.deepEqual(second, first, each.id);
     }
+  });
+
+  test('calls reach the handlers of the name they call, whatever the form of the callee, and no others', () => {
+    const seen: string[] = [];
+    const text = [
+      'slice(a);',
+      'x.slice(a);',
+      'x?.slice(a);',
+      "x['slice'](a);",
+      '(x.slice as Function)(a);',
+      'x.slice!(a);',
+      'x.splice(a);',
+      'x[key](a);',
+      'f()(a);',
+      'import("./m");',
+      'new slice(a);',
+      'x.slice;',
+    ].join('\n');
+    const sourceFile = source(text);
+    const line = (node: ts.Node) => sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+    walk(sourceFile, [
+      detector('named', () => ({
+        calls: { slice: (node) => seen.push(`slice:${line(node)}`), import: (node) => seen.push(`import:${line(node)}`) },
+      })),
+      detector('every call', () => ({ [ts.SyntaxKind.CallExpression]: (node) => seen.push(`call:${line(node)}`) })),
+    ]);
+    const named = seen.filter((entry) => !entry.startsWith('call:'));
+    assert.deepEqual(named, ['slice:1', 'slice:2', 'slice:3', 'slice:4', 'slice:5', 'slice:6', 'import:10']);
+    // A CallExpression handler still sees every call, `f()(a)` and its inner `f()` included.
+    assert.equal(seen.filter((entry) => entry.startsWith('call:')).length, 11);
+  });
+
+  test('a detector that throws in a calls handler is dropped like any other', () => {
+    const calls: string[] = [];
+    const result = walk(source('a.fill(1); b.fill(2);'), [
+      detector('thrower', () => ({ calls: { fill: () => { throw new Error('boom'); } } })),
+      detector('counter', () => ({ calls: { fill: () => calls.push('fill') } })),
+    ]);
+    assert.deepEqual(result.failures.map((f) => f.id), ['thrower']);
+    assert.deepEqual(calls, ['fill', 'fill']);
+  });
+
+  test('the walk enters type nodes only when a handler needs type syntax', () => {
+    const text = 'let f: (x: Array<string>) => Map<string, number> = g; type T = { k: (y: number) => void };';
+    const parametersSeen = (detectors: Detector[]) => {
+      const names: string[] = [];
+      const parameters = detector('parameters', () => ({
+        [ts.SyntaxKind.Parameter]: (node) => names.push(((node as ts.ParameterDeclaration).name as ts.Identifier).text),
+      }));
+      walk(source(text), [parameters, ...detectors]);
+      return names;
+    };
+    // No handler of type syntax: the parameters of the function types are not visited.
+    assert.deepEqual(parametersSeen([]), []);
+    // A TypeReference handler (as the patterns have) makes the walk go into every type.
+    const references: string[] = [];
+    const typeReferences = detector('type references', () => ({
+      [ts.SyntaxKind.TypeReference]: (node) => references.push(((node as ts.TypeReferenceNode).typeName as ts.Identifier).text),
+    }));
+    assert.deepEqual(parametersSeen([typeReferences]), ['x', 'y']);
+    assert.deepEqual(references, ['Array', 'Map']);
   });
 });

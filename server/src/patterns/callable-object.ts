@@ -113,13 +113,15 @@ export const log: Logger = Object.assign(
       [ts.SyntaxKind.TypeLiteral](node) {
         onMembers((node as ts.TypeLiteralNode).members);
       },
-      [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        if (!isGlobalMember(call.expression, 'Object') || call.expression.name.text !== 'assign') return;
-        if (call.arguments.length < 2) return;
-        const target = skipOuterExpressions(call.arguments[0]!);
-        if (!ts.isFunctionExpression(target) && !ts.isArrowFunction(target)) return;
-        (assigns ??= []).push(call.expression);
+      calls: {
+        assign(node) {
+          const call = node as ts.CallExpression;
+          if (!isGlobalMember(call.expression, 'Object')) return;
+          if (call.arguments.length < 2) return;
+          const target = skipOuterExpressions(call.arguments[0]!);
+          if (!ts.isFunctionExpression(target) && !ts.isArrowFunction(target)) return;
+          (assigns ??= []).push(call.expression);
+        },
       },
       onWalkEnd() {
         if (!assigns || fileDeclares(sourceFile, 'Object')) return;

@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { skipOuterExpressions } from '../syntax/expressions';
+import { callsNamed, skipOuterExpressions } from '../syntax/expressions';
 import { isFunctionLike } from '../syntax/functions';
 import { asGenerator, owningGenerator } from './support-c';
 import type { PatternDefinition } from './types';
@@ -182,7 +182,7 @@ export function averageOf(values: readonly number[]): number {
         const start = node.getStart(sourceFile);
         context.report({ start, end: start + 'yield'.length });
       },
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(DRIVING_METHODS, (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name) || !ts.isIdentifier(callee.expression)) return;
@@ -212,7 +212,7 @@ export function averageOf(values: readonly number[]): number {
           }
         }
         (drives ??= []).push({ method: callee.name, declaration: declarations[best]! });
-      },
+      }),
       onWalkEnd() {
         if (!drives || !generatorNames) return;
         for (const { method, declaration } of drives) {

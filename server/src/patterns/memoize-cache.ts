@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { callsNamed, isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
 import { decoratorName, enclosingFunctionIndex, oneLineSpan } from './support-a';
 import type { PatternDefinition } from './types';
 
@@ -180,7 +180,7 @@ export function route(from: string, to: string): Route {
         }
       },
 
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(['get', 'has', 'set'], (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name) || call.arguments.length === 0) return;
@@ -235,7 +235,7 @@ export function route(from: string, to: string): Route {
         if (holder && ts.isVariableDeclaration(holder) && holder.initializer === child && ts.isIdentifier(holder.name)) {
           (facts.aliases ??= new Map()).set(holder.name.text, record);
         }
-      },
+      }),
 
       [ts.SyntaxKind.ReturnStatement](node) {
         if (!byFunction) return;

@@ -125,12 +125,14 @@ dbError('connection reset');
   create(context) {
     const { sourceFile } = context;
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        if (call.arguments.length < 2) return;
-        const callee = call.expression;
-        if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name) || callee.name.text !== 'bind') return;
-        if (isNullish(call.arguments[0]!)) context.report(callee.name);
+      calls: {
+        bind(node) {
+          const call = node as ts.CallExpression;
+          if (call.arguments.length < 2) return;
+          const callee = call.expression;
+          if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return;
+          if (isNullish(call.arguments[0]!)) context.report(callee.name);
+        },
       },
       [ts.SyntaxKind.ArrowFunction](node) {
         const arrow = node as ts.ArrowFunction;

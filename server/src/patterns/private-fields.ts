@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { callsNamed } from '../syntax/expressions';
 import { isClassLike, objectStaticCallee } from './support-e';
 import type { PatternDefinition } from './types';
 
@@ -79,10 +80,10 @@ export const limits = Object.seal({ retries: 3, timeoutMs: 5_000 });
           context.report(binary.left);
         }
       },
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(SEALING, (node) => {
         const callee = objectStaticCallee(node as ts.CallExpression, SEALING);
         if (callee) context.report(callee);
-      },
+      }),
     };
   },
 };

@@ -98,11 +98,13 @@ export function trackChanges<T extends object>(target: T): { readonly value: T; 
         const args = (node as ts.NewExpression).arguments;
         (candidates ??= []).push({ span: { start: node.getStart(sourceFile), end: expression.end }, handler: args?.[1] });
       },
-      [ts.SyntaxKind.CallExpression](node) {
-        const callee = (node as ts.CallExpression).expression;
-        if (!isGlobalMember(callee, 'Proxy') || callee.name.text !== 'revocable') return;
-        const args = (node as ts.CallExpression).arguments;
-        (candidates ??= []).push({ span: { start: callee.getStart(sourceFile), end: callee.end }, handler: args[1] });
+      calls: {
+        revocable(node) {
+          const callee = (node as ts.CallExpression).expression;
+          if (!isGlobalMember(callee, 'Proxy')) return;
+          const args = (node as ts.CallExpression).arguments;
+          (candidates ??= []).push({ span: { start: callee.getStart(sourceFile), end: callee.end }, handler: args[1] });
+        },
       },
       onWalkEnd() {
         if (!candidates || fileDeclares(sourceFile, 'Proxy')) return;

@@ -114,9 +114,11 @@ export const DEFAULT_USER: User = Object.freeze({ id: 'guest', roles: ['viewer']
         const assertion = node as ts.TypeAssertion;
         if (isConstType(assertion.type)) context.report(assertion.type);
       },
-      [ts.SyntaxKind.CallExpression](node) {
-        const callee = objectStaticCallee(node as ts.CallExpression, FREEZE);
-        if (callee) context.report(callee);
+      calls: {
+        freeze(node) {
+          const callee = objectStaticCallee(node as ts.CallExpression, FREEZE);
+          if (callee) context.report(callee);
+        },
       },
     };
   },

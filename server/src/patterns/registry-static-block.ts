@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { skipOuterExpressions } from '../syntax/expressions';
+import { callsNamed, skipOuterExpressions } from '../syntax/expressions';
 import { hasModifier } from '../syntax/modifiers';
 import { isClassLike } from './support-e';
 import type { DetectorContext, PatternDefinition } from './types';
@@ -146,7 +146,7 @@ export function dispatch(line: string): string {
         context.report({ start, end: start + STATIC_KEYWORD_LENGTH });
       },
       // registry.set(this.name, this) in a static method; seen.add(new.target) in a constructor
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(REGISTERING_METHODS, (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || !REGISTERING_METHODS.has(callee.name.text)) return;
@@ -157,7 +157,7 @@ export function dispatch(line: string): string {
             return;
           }
         }
-      },
+      }),
       // registry[this.name] = this; registry[new.target.name] = new.target
       [ts.SyntaxKind.BinaryExpression](node) {
         const binary = node as ts.BinaryExpression;

@@ -80,18 +80,14 @@ export class History {
   create(context) {
     const bareCalls: ts.Identifier[] = [];
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        const callee = (node as ts.CallExpression).expression;
-        if (ts.isIdentifier(callee)) {
-          if (callee.text === 'structuredClone') bareCalls.push(callee);
-        } else if (
-          ts.isPropertyAccessExpression(callee) &&
-          callee.name.text === 'structuredClone' &&
-          ts.isIdentifier(callee.expression) &&
-          GLOBAL_OBJECTS.has(callee.expression.text)
-        ) {
-          context.report(callee.name);
-        }
+      calls: {
+        structuredClone(node) {
+          const callee = (node as ts.CallExpression).expression;
+          if (ts.isIdentifier(callee)) bareCalls.push(callee);
+          else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && GLOBAL_OBJECTS.has(callee.expression.text)) {
+            context.report(callee.name);
+          }
+        },
       },
       onWalkEnd() {
         if (bareCalls.length === 0 || fileDeclares(context.sourceFile, 'structuredClone')) return;

@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { callsNamed } from '../syntax/expressions';
 import { fileDeclares } from '../syntax/globals';
 import { methodName, newCalleeName, newSpan } from './support-f';
 import type { PatternDefinition, Span } from './types';
@@ -119,7 +120,7 @@ export function readFrame(bytes: Uint8Array): Frame {
           pending.push({ name, span: newSpan(expression, context.sourceFile) });
         }
       },
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(['subarray', 'from'], (node) => {
         const call = node as ts.CallExpression;
         const name = methodName(call);
         if (!name || !ts.isIdentifier(name)) return;
@@ -134,7 +135,7 @@ export function readFrame(bytes: Uint8Array): Frame {
             pending.push({ name: 'Buffer', span: { start: receiver.getStart(context.sourceFile), end: name.end } });
           }
         }
-      },
+      }),
       onWalkEnd() {
         for (const { name, span } of pending) if (!fileDeclares(context.sourceFile, name)) context.report(span);
         if (subarrayCalls.length > 0 && !declaresSubarray(context.sourceFile)) for (const name of subarrayCalls) context.report(name);

@@ -30,10 +30,18 @@ export interface DetectorContext {
 export type NodeListener = (node: ts.Node) => void;
 
 /**
- * What a detector listens to: a handler per syntax kind, called during the single walk, plus an
- * optional handler once the walk has finished (for detectors that gather facts before deciding).
+ * What a detector listens to: a handler per syntax kind, called during the single walk, handlers of call
+ * expressions by the name they call, and an optional handler once the walk has finished (for detectors
+ * that gather facts before deciding).
  */
 export type Listeners = { readonly [kind in ts.SyntaxKind]?: NodeListener } & {
+  /**
+   * Handlers of the calls of one name: `name(...)`, `x.name(...)`, `x?.name(...)`, `x['name'](...)`,
+   * `import(...)` as `import`, whatever wraps the callee (`(x.name as F)(...)`); see `calledName`. The walk
+   * looks each call's name up once, so a detector that cares about a few names costs nothing on the other
+   * calls, where a `CallExpression` handler runs on every call. A handler still checks the call's shape.
+   */
+  readonly calls?: { readonly [name: string]: NodeListener };
   readonly onWalkEnd?: () => void;
 };
 

@@ -189,10 +189,11 @@ export function originOf(body: object): string | undefined {
         const typeName = (node as ts.TypeReferenceNode).typeName;
         if (ts.isIdentifier(typeName) && typeName.text === 'WeakRef') recordHolder(node);
       },
-      [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        const name = methodName(call);
-        if (name !== undefined && name.text === 'deref' && call.arguments.length === 0) derefs.push(call);
+      calls: {
+        deref(node) {
+          const call = node as ts.CallExpression;
+          if (methodName(call) !== undefined && call.arguments.length === 0) derefs.push(call);
+        },
       },
       [ts.SyntaxKind.VariableDeclaration](node) {
         const declaration = node as ts.VariableDeclaration;

@@ -256,12 +256,14 @@ export function onRequest(requestId: string, next: () => void): void {
         if (!mayBeAlsConstructor(expression.expression, modules)) return;
         (creations ??= []).push({ node: expression, owner: ownerOf(expression, context.ancestors) });
       },
-      [K.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        const callee = call.expression as ts.PropertyAccessExpression;
-        if (callee.kind !== K.PropertyAccessExpression || callee.name.text !== 'enterWith') return;
-        if (insideOwnRun(callee.expression, call)) return;
-        (calls ??= []).push({ call, callee, fixable: runPlan(call, context.ancestors) !== undefined });
+      calls: {
+        enterWith(node) {
+          const call = node as ts.CallExpression;
+          const callee = call.expression as ts.PropertyAccessExpression;
+          if (callee.kind !== K.PropertyAccessExpression) return;
+          if (insideOwnRun(callee.expression, call)) return;
+          (calls ??= []).push({ call, callee, fixable: runPlan(call, context.ancestors) !== undefined });
+        },
       },
       onWalkEnd() {
         if (!creations || !calls) return;

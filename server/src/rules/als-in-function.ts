@@ -1,6 +1,6 @@
 import * as ts from 'typescript';
 import type { RuleDefinition } from '../patterns/types';
-import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { callsNamed, isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
 import { functionName, isFunctionLike } from '../syntax/functions';
 import { countDeclarations } from '../syntax/globals';
 import { ownerOf } from '../syntax/owners';
@@ -236,14 +236,14 @@ export function currentRequestId(): string | undefined {
         const candidate = classify(expression);
         if (candidate) (candidates ??= []).push(candidate);
       },
-      [K.CallExpression](node) {
+      calls: callsNamed(STORE_METHODS, (node) => {
         const callee = (node as ts.CallExpression).expression as ts.PropertyAccessExpression;
         if (callee.kind !== K.PropertyAccessExpression || !STORE_METHODS.has(callee.name.text)) return;
         const receiver = skipOuterExpressions(callee.expression);
         if (receiver.kind !== K.CallExpression) return;
         const factory = (receiver as ts.CallExpression).expression;
         if (factory.kind === K.Identifier) (factoryCalls ??= new Set()).add((factory as ts.Identifier).text);
-      },
+      }),
       onWalkEnd() {
         if (!candidates) return;
         const confirmed = nodeAlsConstructions(context.sourceFile, modules, candidates);

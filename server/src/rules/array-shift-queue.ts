@@ -275,21 +275,22 @@ export const arrayShiftQueue: RuleDefinition = {
   create(context) {
     const { sourceFile } = context;
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        if (call.arguments.length !== 0 || call.expression.kind !== ts.SyntaxKind.PropertyAccessExpression) return;
-        const callee = call.expression as ts.PropertyAccessExpression;
-        if (callee.name.text !== 'shift') return;
-        const key = referenceKey(callee.expression);
-        if (!key || isExemptName(key)) return;
-        const ancestors = context.ancestors;
-        if (!inQueueLoop(call, key, ancestors)) return;
-        if (arrayEvidenceOf(callee.expression, ancestors) !== 'array') return;
-        if (readsArgv(key, ancestors) || isSmallFixedList(key, ancestors)) return;
-        context.report({
-          at: call,
-          message: `${quote(call, sourceFile)} moves every remaining element of \`${key}\` down one index, so each call is O(n) and draining this queue is O(n²). Read with a moving index (\`${key}[head++]\`) or use a deque.`,
-        });
+      calls: {
+        shift(node) {
+          const call = node as ts.CallExpression;
+          if (call.arguments.length !== 0 || call.expression.kind !== ts.SyntaxKind.PropertyAccessExpression) return;
+          const callee = call.expression as ts.PropertyAccessExpression;
+          const key = referenceKey(callee.expression);
+          if (!key || isExemptName(key)) return;
+          const ancestors = context.ancestors;
+          if (!inQueueLoop(call, key, ancestors)) return;
+          if (arrayEvidenceOf(callee.expression, ancestors) !== 'array') return;
+          if (readsArgv(key, ancestors) || isSmallFixedList(key, ancestors)) return;
+          context.report({
+            at: call,
+            message: `${quote(call, sourceFile)} moves every remaining element of \`${key}\` down one index, so each call is O(n) and draining this queue is O(n²). Read with a moving index (\`${key}[head++]\`) or use a deque.`,
+          });
+        },
       },
     };
   },

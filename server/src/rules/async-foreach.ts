@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { callsNamed } from '../syntax/expressions';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
@@ -238,7 +239,7 @@ export const asyncForeach: RuleDefinition = {
   create(context) {
     const { sourceFile } = context;
     return {
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(['forEach', 'map'], (node) => {
         const callee = (node as ts.CallExpression).expression;
         if (callee.kind !== ts.SyntaxKind.PropertyAccessExpression) return;
         const name = (callee as ts.PropertyAccessExpression).name.text;
@@ -262,7 +263,7 @@ export const asyncForeach: RuleDefinition = {
               : `${what} returns the promises of its \`async\` callback and this statement discards them: nothing waits for the callbacks to finish, and an error in one becomes an unhandled rejection (by default it ends a Node.js process).`,
           fixes,
         });
-      },
+      }),
     };
   },
 };

@@ -219,15 +219,17 @@ export const bufferSlice: RuleDefinition = {
         if (!annotation) return;
         record({ name: parameter.name as ts.Identifier, ancestors: context.ancestors.slice(), initializer: undefined, annotation, isConst: false });
       },
-      [K.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        const callee = call.expression as ts.PropertyAccessExpression;
-        if (callee.kind !== K.PropertyAccessExpression || callee.name.text !== 'slice') return;
-        const receiver = skipOuterExpressions(callee.expression);
-        if (receiver.kind === K.Identifier ? !declaredNamesSeen?.has((receiver as ts.Identifier).text) : !mayMakeBuffer(receiver, declaredNamesSeen, modules)) {
-          return;
-        }
-        (candidates ??= []).push({ call, callee, receiver, ancestors: context.ancestors.slice() });
+      calls: {
+        slice(node) {
+          const call = node as ts.CallExpression;
+          const callee = call.expression as ts.PropertyAccessExpression;
+          if (callee.kind !== K.PropertyAccessExpression) return;
+          const receiver = skipOuterExpressions(callee.expression);
+          if (receiver.kind === K.Identifier ? !declaredNamesSeen?.has((receiver as ts.Identifier).text) : !mayMakeBuffer(receiver, declaredNamesSeen, modules)) {
+            return;
+          }
+          (candidates ??= []).push({ call, callee, receiver, ancestors: context.ancestors.slice() });
+        },
       },
       onWalkEnd() {
         if (!candidates) return;

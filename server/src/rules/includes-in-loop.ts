@@ -506,9 +506,11 @@ export const includesInLoop: RuleDefinition = {
       }
     };
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        const callee = (node as ts.CallExpression).expression;
-        if (callee.kind === ts.SyntaxKind.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).name.text === 'includes') check(node);
+      calls: {
+        includes(node) {
+          const callee = (node as ts.CallExpression).expression;
+          if (callee.kind === ts.SyntaxKind.PropertyAccessExpression) check(node);
+        },
       },
       [ts.SyntaxKind.BinaryExpression](node) {
         const { left, right } = node as ts.BinaryExpression;

@@ -2,7 +2,7 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { pathContaining } from '../edits/locate';
 import type { RuleDefinition, Span } from '../patterns/types';
-import { isEqualityOperator, isNegatedEquality, skipOuterExpressions } from '../syntax/expressions';
+import { callsNamed, isEqualityOperator, isNegatedEquality, skipOuterExpressions } from '../syntax/expressions';
 import { typeScriptChecking } from '../syntax/files';
 import { fileDeclares } from '../syntax/globals';
 import { quote, shortText } from './support/messages';
@@ -153,13 +153,13 @@ export const nanComparison: RuleDefinition = {
         const form = nanForm((node as ts.CaseClause).expression);
         if (form) add({ kind: 'case', node: (node as ts.CaseClause).expression, forms: [form] });
       },
-      [ts.SyntaxKind.CallExpression](node) {
+      calls: callsNamed(SEARCHES.keys(), (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
         if (call.arguments.length === 0 || !ts.isPropertyAccessExpression(callee) || !SEARCHES.has(callee.name.text)) return;
         const form = nanForm(call.arguments[0]!);
         if (form) add({ kind: 'search', node: call, forms: [form] });
-      },
+      }),
       onWalkEnd() {
         if (!candidates) return;
         const { sourceFile } = context;

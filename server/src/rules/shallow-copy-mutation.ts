@@ -2,14 +2,14 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition } from '../patterns/types';
-import { accessKey, chainDepth, chainRoot, firstAccess, skipOuterExpressionsExceptAsConst } from '../syntax/expressions';
+import { accessKey, callsNamed, chainDepth, chainRoot, firstAccess, skipOuterExpressionsExceptAsConst } from '../syntax/expressions';
 import { isFunctionLike } from '../syntax/functions';
 import { hasModifier } from '../syntax/modifiers';
 import { identifierWords } from '../syntax/names';
 import { findDeclaration, forEachReference } from '../syntax/scopes';
 import { isLoopStatement } from '../syntax/statements';
 import { quote } from './support/messages';
-import { describeMutation, mutatedTarget, type Mutation } from './support/mutations';
+import { describeMutation, MUTATING_CALL_NAMES, mutatedTarget, type Mutation } from './support/mutations';
 
 /**
  * The expression a shallow copy copies, when `node` (unwrapped) is one: `{ ...source }` (one spread, other
@@ -301,7 +301,7 @@ export function moved(user: User, city: string): User {
       [ts.SyntaxKind.PrefixUnaryExpression]: onMutation,
       [ts.SyntaxKind.PostfixUnaryExpression]: onMutation,
       [ts.SyntaxKind.DeleteExpression]: onMutation,
-      [ts.SyntaxKind.CallExpression]: onMutation,
+      calls: callsNamed(MUTATING_CALL_NAMES, onMutation),
       onWalkEnd() {
         if (!records) return;
         for (const record of records.values()) {

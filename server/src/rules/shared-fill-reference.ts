@@ -273,18 +273,20 @@ export const sharedFillReference: RuleDefinition = {
     let mutations: Map<string, number[]> | undefined;
 
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        const callee = call.expression;
-        if (call.arguments.length === 0 || !ts.isPropertyAccessExpression(callee) || callee.name.text !== 'fill') return;
-        const usesGlobalArray = [false];
-        if (!makesArray(callee.expression, usesGlobalArray)) return;
-        const shared = sharedObject(call.arguments[0]!, usesGlobalArray);
-        if (!shared) return;
-        // Only an array kept under a name can be seen changing through one slot (`grid[0].push(x)`); one passed
-        // on or returned may well be read only, or updated by replacing slots (`next[i] = [...next[i], x]`).
-        const storage = storedAs(context.sourceFile, call, context.ancestors);
-        if (storage) (found ??= []).push({ fill: call, shared, usesGlobalArray: usesGlobalArray[0]!, storage });
+      calls: {
+        fill(node) {
+          const call = node as ts.CallExpression;
+          const callee = call.expression;
+          if (call.arguments.length === 0 || !ts.isPropertyAccessExpression(callee)) return;
+          const usesGlobalArray = [false];
+          if (!makesArray(callee.expression, usesGlobalArray)) return;
+          const shared = sharedObject(call.arguments[0]!, usesGlobalArray);
+          if (!shared) return;
+          // Only an array kept under a name can be seen changing through one slot (`grid[0].push(x)`); one passed
+          // on or returned may well be read only, or updated by replacing slots (`next[i] = [...next[i], x]`).
+          const storage = storedAs(context.sourceFile, call, context.ancestors);
+          if (storage) (found ??= []).push({ fill: call, shared, usesGlobalArray: usesGlobalArray[0]!, storage });
+        },
       },
       [ts.SyntaxKind.ElementAccessExpression](node) {
         const key = mutatedThrough(node as ts.ElementAccessExpression, context.ancestors);

@@ -11,6 +11,7 @@ import type {
   RuleDefinition,
   Span,
 } from '../patterns/types';
+import { calledName } from '../syntax/expressions';
 
 export interface CancellationToken {
   readonly isCancellationRequested: boolean;
@@ -33,6 +34,36 @@ export interface WalkResult {
 }
 
 const CANCELLATION_CHECK_INTERVAL = 1024;
+const CALL_EXPRESSION = ts.SyntaxKind.CallExpression;
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
+const FIRST_TYPE_NODE = ts.SyntaxKind.FirstTypeNode;
+const LAST_TYPE_NODE = ts.SyntaxKind.LastTypeNode;
+
+/** Members of type literals and interfaces, and the other non-type nodes that make up types. */
+const TYPE_MEMBER_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.QualifiedName,
+  ts.SyntaxKind.ComputedPropertyName,
+  ts.SyntaxKind.TypeParameter,
+  ts.SyntaxKind.PropertySignature,
+  ts.SyntaxKind.MethodSignature,
+  ts.SyntaxKind.CallSignature,
+  ts.SyntaxKind.ConstructSignature,
+  ts.SyntaxKind.IndexSignature,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+]);
+
+/**
+ * Whether a handler of `kind` needs the walk to go into type nodes (annotations, type arguments, the type of a
+ * type alias): type nodes themselves, what type literals hold, names and tokens. Without such a handler the
+ * walk does not enter them, which spares a third of the nodes of typical TypeScript: what else a type can
+ * hold is the parameters of function types, which have neither default values nor bodies, and the keys of
+ * computed members, which must be literals or unique symbols (`[Symbol.iterator]`), neither of them the
+ * syntax of any rule.
+ */
+function needsTypeSyntax(kind: ts.SyntaxKind): boolean {
+  return kind <= LAST_TOKEN || (kind >= FIRST_TYPE_NODE && kind <= LAST_TYPE_NODE) || TYPE_MEMBER_KINDS.has(kind);
+}
 
 function isNode(at: ts.Node | Span): at is ts.Node {
   return typeof (at as ts.Node).getStart === 'function';
@@ -40,21 +71,36 @@ function isNode(at: ts.Node | Span): at is ts.Node {
 
 export type Detector = PatternDefinition | RuleDefinition;
 
-/**
- * The kinds each detector's listener sets handle, read from its first `create`: a detector handles the same
- * kinds on every call (test/walk.test.ts checks each one). Reading them from every file's fresh handler
- * objects cost more than running the handlers did: V8 keeps kind-keyed handlers in sparse element stores,
- * which `Object.keys` scans slot by slot.
- */
-const detectorKinds = new WeakMap<Detector, (readonly ts.SyntaxKind[])[]>();
+/** What one listener set handles: the kinds of its handlers and the names of its `calls`. */
+interface Handled {
+  readonly kinds: readonly ts.SyntaxKind[];
+  readonly calledNames: readonly string[];
+}
 
-function kindsOf(detector: Detector, sets: readonly Listeners[]): readonly (readonly ts.SyntaxKind[])[] {
-  let kinds = detectorKinds.get(detector);
-  if (kinds?.length !== sets.length) {
-    kinds = sets.map((listeners) => Object.keys(listeners).filter((key) => key !== 'onWalkEnd').map(Number) as ts.SyntaxKind[]);
-    detectorKinds.set(detector, kinds);
+/**
+ * What each detector's listener sets handle, read from its first `create`: a detector handles the same
+ * kinds and names on every call (test/walk.test.ts checks each one). Reading them from every file's fresh
+ * handler objects cost more than running the handlers did: V8 keeps kind-keyed handlers in sparse element
+ * stores, which `Object.keys` scans slot by slot.
+ */
+const detectorHandles = new WeakMap<Detector, readonly Handled[]>();
+
+function handledBy(detector: Detector, sets: readonly Listeners[]): readonly Handled[] {
+  let handled = detectorHandles.get(detector);
+  if (handled?.length !== sets.length) {
+    handled = sets.map((listeners) => ({
+      kinds: Object.keys(listeners).filter((key) => key !== 'onWalkEnd' && key !== 'calls').map(Number) as ts.SyntaxKind[],
+      calledNames: Object.keys(listeners.calls ?? {}),
+    }));
+    detectorHandles.set(detector, handled);
   }
-  return kinds;
+  return handled;
+}
+
+/** The listeners for one node kind or one called name, each beside the index of its detector. */
+interface Handlers {
+  listeners: NodeListener[];
+  owners: number[];
 }
 
 /**
@@ -76,17 +122,25 @@ export function walk(
   const toSpan = (at: ts.Node | Span): Span =>
     isNode(at) ? { start: at.getStart(sourceFile), end: at.end } : { start: at.start, end: at.end };
 
-  // handlers[kind] and owners[kind] are parallel: the listeners for that kind and the index of their detector.
-  // A dense array the size of SyntaxKind, so the lookup per node is an indexed load, not a dictionary probe.
-  const handlers: (NodeListener[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
-  const owners: (number[] | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
+  // A dense array the size of SyntaxKind, so the lookup per node is an indexed load, not a dictionary probe;
+  // calls are looked up once more, by the name they call.
+  const byKind: (Handlers | undefined)[] = new Array(ts.SyntaxKind.Count).fill(undefined);
+  const byCalledName = new Map<string, Handlers>();
   const walkEnds: { index: number; listener: () => void }[] = [];
-  const register = (index: number, listeners: Listeners, kinds: readonly ts.SyntaxKind[]): void => {
+  const add = (handlers: Handlers | undefined, listener: NodeListener, index: number): Handlers => {
+    handlers ??= { listeners: [], owners: [] };
+    handlers.listeners.push(listener);
+    handlers.owners.push(index);
+    return handlers;
+  };
+  const register = (index: number, listeners: Listeners, { kinds, calledNames }: Handled): void => {
     for (const kind of kinds) {
       const listener = listeners[kind];
-      if (listener === undefined) continue;
-      (handlers[kind] ??= []).push(listener);
-      (owners[kind] ??= []).push(index);
+      if (listener !== undefined) byKind[kind] = add(byKind[kind], listener, index);
+    }
+    for (const name of calledNames) {
+      const listener = listeners.calls?.[name];
+      if (listener !== undefined) byCalledName.set(name, add(byCalledName.get(name), listener, index));
     }
     if (listeners.onWalkEnd) walkEnds.push({ index, listener: listeners.onWalkEnd });
   };
@@ -97,11 +151,10 @@ export function walk(
     failed.add(index);
     failures.push({ id: detectors[index]!.id, error });
     // Its listeners leave the tables (fresh arrays: a loop over the old ones may still be running).
-    for (let kind = 0; kind < owners.length; kind++) {
-      const ownersOfKind = owners[kind];
-      if (!ownersOfKind?.includes(index)) continue;
-      handlers[kind] = handlers[kind]!.filter((_, i) => ownersOfKind[i] !== index);
-      owners[kind] = ownersOfKind.filter((owner) => owner !== index);
+    for (const handlers of [...byKind, ...byCalledName.values()]) {
+      if (!handlers?.owners.includes(index)) continue;
+      handlers.listeners = handlers.listeners.filter((_, i) => handlers.owners[i] !== index);
+      handlers.owners = handlers.owners.filter((owner) => owner !== index);
     }
   };
 
@@ -130,9 +183,23 @@ export function walk(
       return fail(index, error);
     }
     const list: readonly Listeners[] = Array.isArray(sets) ? sets : [sets as Listeners];
-    const kinds = kindsOf(detector, list);
-    list.forEach((listeners, i) => register(index, listeners, kinds[i]!));
+    const handled = handledBy(detector, list);
+    list.forEach((listeners, i) => register(index, listeners, handled[i]!));
   });
+
+  const run = ({ listeners, owners }: Handlers, node: ts.Node): void => {
+    for (let i = 0; i < listeners.length; i++) {
+      // A detector that failed on this node may have another listener set still in this (old) list.
+      if (failed.size !== 0 && failed.has(owners[i]!)) continue;
+      try {
+        listeners[i]!(node);
+      } catch (error) {
+        fail(owners[i]!, error);
+      }
+    }
+  };
+
+  const entersTypes = byKind.some((handlers, kind) => handlers !== undefined && needsTypeSyntax(kind));
 
   let untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
   const visit = (node: ts.Node): void => {
@@ -140,19 +207,16 @@ export function walk(
       untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
       if (token?.isCancellationRequested) throw new WalkCancelled();
     }
-    const listeners = handlers[node.kind];
-    if (listeners !== undefined) {
-      const listenerOwners = owners[node.kind]!;
-      for (let i = 0; i < listeners.length; i++) {
-        // A detector that failed on this node may have another listener set still in this (old) list.
-        if (failed.size !== 0 && failed.has(listenerOwners[i]!)) continue;
-        try {
-          listeners[i]!(node);
-        } catch (error) {
-          fail(listenerOwners[i]!, error);
-        }
-      }
+    const kind = node.kind;
+    const handlers = byKind[kind];
+    if (handlers !== undefined) run(handlers, node);
+    if (kind === CALL_EXPRESSION && byCalledName.size !== 0) {
+      const name = calledName((node as ts.CallExpression).expression);
+      const named = name === undefined ? undefined : byCalledName.get(name);
+      if (named !== undefined) run(named, node);
     }
+    // Tokens (identifiers, literals, keywords, punctuation) have no children: half the nodes of a file.
+    if (kind <= LAST_TOKEN || (!entersTypes && kind >= FIRST_TYPE_NODE && kind <= LAST_TYPE_NODE)) return;
     ancestors.push(node);
     ts.forEachChild(node, visit);
     ancestors.pop();

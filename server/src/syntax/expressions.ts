@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import type { NodeListener } from '../patterns/types';
 
 /**
  * Expressions read through what does not change their value (parentheses, type assertions, `!`),
@@ -25,6 +26,35 @@ export function isOuterExpression(node: ts.Node): boolean {
 export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   while (isOuterExpression(expression)) expression = (expression as ts.ParenthesizedExpression).expression;
   return expression;
+}
+
+/**
+ * The name a call calls, the key of `Listeners.calls`: `f` for `f()`, `x.f()`, `x?.f()`, `x['f']()` and
+ * `(x.f as F)()`; `import` for `import(...)`; undefined for anything else (`f()()`, `x[key]()`).
+ */
+export function calledName(callee: ts.Expression): string | undefined {
+  const expression = skipOuterExpressions(callee);
+  switch (expression.kind) {
+    case ts.SyntaxKind.Identifier:
+      return (expression as ts.Identifier).text;
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return (expression as ts.PropertyAccessExpression).name.text;
+    case ts.SyntaxKind.ElementAccessExpression: {
+      const argument = (expression as ts.ElementAccessExpression).argumentExpression;
+      return ts.isStringLiteralLike(argument) ? argument.text : undefined;
+    }
+    case ts.SyntaxKind.ImportKeyword:
+      return 'import';
+    default:
+      return undefined;
+  }
+}
+
+/** `Listeners.calls` for one handler of the calls of several names. */
+export function callsNamed(names: Iterable<string>, listener: NodeListener): { readonly [name: string]: NodeListener } {
+  const calls: { [name: string]: NodeListener } = {};
+  for (const name of names) calls[name] = listener;
+  return calls;
 }
 
 /**

@@ -8,6 +8,8 @@ export const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(['push', 'pop
 
 /** Methods that change the array, `Map`, `Set` (or `WeakMap`/`WeakSet`) they are called on. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set([...MUTATING_ARRAY_METHODS, 'set', 'add', 'delete', 'clear']);
+/** The names of the calls in which `mutatedTarget` finds a mutation (for `Listeners.calls`). */
+export const MUTATING_CALL_NAMES: readonly string[] = [...MUTATING_METHODS, 'assign'];
 
 /**
  * A change made to an object through an access chain: `object` is the expression of the object that
