@@ -5,7 +5,7 @@ import { RULES_BY_ID } from '../rules';
 import { DEFAULT_MAX_FILE_SIZE_KB, RULE_LEVELS, type RuleLevel } from '../service/settings';
 import { FileChecker, type FileOutcome, type RunSettings } from './checkFile';
 import { selectFiles } from './files';
-import { runInWorkers } from './jobs';
+import { runOnThreads } from './jobs';
 import { FORMATS, formatJson, formatSarif, formatText, type FileResult, type Format, type RuleDescription } from './format';
 
 const USAGE = `Usage: pattern-lens check [paths...] [options]
@@ -24,7 +24,7 @@ Options:
   --rule <id>=<level>         set a rule's level: off, hint, info, warning, error (repeatable)
   --no-type-aware             skip the rules that need type information (faster)
   --max-file-size-kb <n>      skip (and report) files larger than n KB (default: ${DEFAULT_MAX_FILE_SIZE_KB})
-  --jobs <n>                  check files on n worker threads (default: 1, this thread); output is the same
+  --jobs <n>                  check files on n threads, this one and n - 1 workers (default: 1); output is the same
   --no-color                  plain text output (also when NO_COLOR is set or output is not a terminal)
   -h, --help                  show this help
   -v, --version               show the version
@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const { files, problems } = selectFiles(options.paths.length > 0 ? options.paths : ['.'], io.cwd);
   const settings: RunSettings = { command: options.command, cwd: io.cwd, rules: options.rules, typeAware: options.typeAware, maxFileSizeKB: options.maxFileSizeKB };
   let outcomes: FileOutcome[];
-  if (options.jobs > 1) outcomes = await runInWorkers(files, settings, options.jobs);
+  if (options.jobs > 1) outcomes = await runOnThreads(files, settings, options.jobs);
   else {
     const checker = new FileChecker(settings);
     outcomes = files.map((file) => checker.run(file));
