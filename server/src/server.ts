@@ -88,15 +88,30 @@ async function pullSettings(): Promise<void> {
 
 // ── Documents and diagnostics ──────────────────────────────────────────────────────────────────────
 
-const pendingPublishes = new Map<string, NodeJS.Timeout>();
+/** Cancels the publish scheduled for each uri. */
+const pendingPublishes = new Map<string, () => void>();
+
+/**
+ * Runs `work` in `ms`; for 0, as soon as the messages already received are handled (a timer would wait
+ * at least a millisecond). Returns what cancels it.
+ */
+function after(ms: number, work: () => void): () => void {
+  if (ms === 0) {
+    const immediate = setImmediate(work);
+    return () => clearImmediate(immediate);
+  }
+  const timer = setTimeout(work, ms);
+  return () => clearTimeout(timer);
+}
+
 const openUris = new Set<string>();
 
 /** Publishes the syntactic phase soon, then the type-aware phase after a pause; a new edit restarts both. */
 function schedulePublish(uri: string): void {
-  clearTimeout(pendingPublishes.get(uri));
+  pendingPublishes.get(uri)?.();
   pendingPublishes.set(
     uri,
-    setTimeout(() => {
+    after(publishDelayMs, () => {
       const version = service.version(uri);
       if (version === undefined) return;
       const diagnostics = guard(`checks of ${uri}`, () => service.diagnostics(uri));
@@ -104,15 +119,15 @@ function schedulePublish(uri: string): void {
       if (!service.wantsTypeAwarePhase(uri)) return void pendingPublishes.delete(uri);
       pendingPublishes.set(
         uri,
-        setTimeout(() => {
+        after(TYPE_AWARE_DELAY_MS, () => {
           pendingPublishes.delete(uri);
           if (service.version(uri) !== version) return;
           const diagnostics = guard(`type-aware checks of ${uri}`, () => service.fullDiagnostics(uri));
           // A synchronous phase cannot be overtaken by an edit, but the check keeps that true if it ever yields.
           if (diagnostics && service.version(uri) === version) void connection.sendDiagnostics({ uri, version, diagnostics });
-        }, TYPE_AWARE_DELAY_MS),
+        }),
       );
-    }, publishDelayMs),
+    }),
   );
 }
 
@@ -142,7 +157,7 @@ connection.onDidChangeTextDocument(({ textDocument: { uri, version }, contentCha
 });
 connection.onDidCloseTextDocument(({ textDocument: { uri } }) => {
   if (!openUris.delete(uri)) return;
-  clearTimeout(pendingPublishes.get(uri));
+  pendingPublishes.get(uri)?.();
   pendingPublishes.delete(uri);
   service.close(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
