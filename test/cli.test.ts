@@ -223,6 +223,20 @@ describe('pattern-lens check: SARIF from the CLI', () => {
     }
   });
 
+  test('the same problems as the JSON report, though the patterns are not looked for: over examples/, every rule', () => {
+    type Reported = { path: string; diagnostics: { id: string; message: string; range: { start: { line: number; character: number } } }[] };
+    const args = ['check', 'examples', '--no-type-aware'];
+    const json = JSON.parse(run([...args, '--format', 'json']).stdout) as { files: Reported[] };
+    const sarif = JSON.parse(run([...args, '--format', 'sarif']).stdout) as Log;
+    const fromJson = json.files.flatMap((f) => f.diagnostics.map((d) => `${f.path} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.id} ${d.message}`));
+    const fromSarif = sarif.runs[0]!.results.map(({ ruleId, message, locations: [location] }) => {
+      const { artifactLocation, region } = location!.physicalLocation;
+      return `${decodeURI(artifactLocation.uri)} ${region.startLine}:${region.startColumn} ${ruleId} ${message.text}`;
+    });
+    assert.ok(json.files.some((f) => f.diagnostics.length > 0) && fromJson.length >= 15, 'examples/ report a problem of every rule');
+    assert.deepEqual(fromSarif, fromJson);
+  });
+
   test('results: ruleId and ruleIndex agree, SARIF levels, a message, and 1-based regions in UTF-16 columns', () => {
     const { results, columnKind, tool } = log.runs[0]!;
     assert.equal(columnKind, 'utf16CodeUnits');

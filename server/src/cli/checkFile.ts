@@ -17,6 +17,8 @@ export interface RunSettings {
   readonly rules: Readonly<Record<string, RuleLevel>>;
   readonly typeAware: boolean;
   readonly maxFileSizeKB: number;
+  /** Whether the report lists the patterns (SARIF does not, so they are not looked for). */
+  readonly patterns: boolean;
 }
 
 /** What handling one file gave: plain data, so a worker thread can post it back. */
@@ -60,6 +62,7 @@ export class FileChecker {
       levelOf: (id) => ruleLevel(id, [settings.rules, config.rules]),
       typeAware: this.typeAware,
       fileName: file,
+      patterns: settings.patterns,
     };
     const document = TextDocument.create(`file://${file}`, languageOfFile(file)!, 1, text);
     try {

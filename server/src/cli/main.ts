@@ -54,7 +54,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (options.version) return io.out(version), 0;
 
   const { files, problems } = selectFiles(options.paths.length > 0 ? options.paths : ['.'], io.cwd);
-  const settings: RunSettings = { command: options.command, cwd: io.cwd, rules: options.rules, typeAware: options.typeAware, maxFileSizeKB: options.maxFileSizeKB };
+  const settings: RunSettings = {
+    command: options.command,
+    cwd: io.cwd,
+    rules: options.rules,
+    typeAware: options.typeAware,
+    maxFileSizeKB: options.maxFileSizeKB,
+    patterns: options.format !== 'sarif',
+  };
   let outcomes: FileOutcome[];
   if (options.jobs > 1) outcomes = await runOnThreads(files, settings, options.jobs);
   else {

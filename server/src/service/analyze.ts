@@ -6,7 +6,7 @@ import { RULES } from '../rules';
 import { walk, type CancellationToken, type Detector, type WalkResult } from './walk';
 
 /** The rules of the first, syntactic phase: the ones that need no types. */
-const SYNTACTIC_RULES = RULES.filter((rule) => !rule.requiresTypes);
+export const SYNTACTIC_RULES: readonly Detector[] = RULES.filter((rule) => !rule.requiresTypes);
 /** Everything the first, syntactic phase runs: every pattern and every rule that needs no types. */
 export const SYNTACTIC_DETECTORS: readonly Detector[] = [...PATTERNS, ...SYNTACTIC_RULES];
 export const SYNTACTIC_RULE_IDS: ReadonlySet<string> = new Set(SYNTACTIC_RULES.map((rule) => rule.id));

@@ -5,7 +5,7 @@ import { DiagnosticSeverity, type Range } from 'vscode-languageserver-types';
 import type { Problem } from '../patterns/types';
 import type { PatternOccurrence } from '../protocol';
 import { RULES, RULES_BY_ID } from '../rules';
-import { analyzeSourceFile, SYNTACTIC_RULE_IDS } from './analyze';
+import { analyzeSourceFile, SYNTACTIC_DETECTORS, SYNTACTIC_RULE_IDS, SYNTACTIC_RULES } from './analyze';
 import { safeFixEdits } from './codeActions';
 import { toDiagnostics, type DiagnosticData } from './diagnostics';
 import { parse } from './documents';
@@ -34,6 +34,8 @@ export interface CheckOptions {
   readonly typeAware?: TypeAwareProjects;
   /** The file's path on disk, for the type-aware phase. */
   readonly fileName?: string;
+  /** Whether to find the patterns as well as the problems (default: true). A SARIF report needs only the problems. */
+  readonly patterns?: boolean;
 }
 
 const SEVERITY_NAME: Readonly<Record<DiagnosticSeverity, Severity>> = {
@@ -76,7 +78,7 @@ export function fixDocument(document: TextDocument, options: CheckOptions): stri
   let text = document.getText();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const sourceFile = parse(TextDocument.create(document.uri, document.languageId, document.version + pass, text));
-    const { problems } = problemsOf(sourceFile, { ...options, typeAware: pass === 0 ? options.typeAware : undefined });
+    const { problems } = problemsOf(sourceFile, { ...options, typeAware: pass === 0 ? options.typeAware : undefined, patterns: false });
     const enabled = problems.all.filter((p) => options.levelOf(p.id) !== 'off');
     const edits = safeFixEdits(sourceFile, enabled);
     if (edits.length === 0) break;
@@ -86,7 +88,7 @@ export function fixDocument(document: TextDocument, options: CheckOptions): stri
 }
 
 function problemsOf(sourceFile: ts.SourceFile, options: CheckOptions) {
-  const { findings, problems } = analyzeSourceFile(sourceFile);
+  const { findings, problems } = analyzeSourceFile(sourceFile, undefined, options.patterns === false ? SYNTACTIC_RULES : SYNTACTIC_DETECTORS);
   const typed = options.typeAware && options.fileName ? options.typeAware.problems(options.fileName, { isCancellationRequested: false }) : undefined;
   return {
     findings,
