@@ -39,10 +39,17 @@ function tools(): Tool[] {
     const { summary } = JSON.parse(stdout) as { summary: { errors: number; warnings: number } };
     return summary.errors + summary.warnings;
   };
+  const sarif = ['dist/cli.js', 'check', '--no-type-aware', '--format', 'sarif', '--max-file-size-kb', '4096'];
+  const sarifProblems = (stdout: string) => (JSON.parse(stdout) as { runs: { results: unknown[] }[] }).runs[0]!.results.length;
+  // Two parse floors side by side, each over every file: how much a second core gives two Node processes here.
+  const floorPair = `"${process.execPath}" scripts/bench/floor.cjs "$@" > /dev/null & "${process.execPath}" scripts/bench/floor.cjs "$@" > /dev/null; wait`;
   return [
     { id: 'floor', label: 'TypeScript parse floor', threads: '1', command: process.execPath, args: ['scripts/bench/floor.cjs'], problems: () => 0 },
+    { id: 'floor-pair', label: 'Two parse floors side by side', threads: '2 processes', command: 'bash', args: ['-c', floorPair, 'floor-pair'], problems: () => 0 },
     { id: 'cli', label: 'Pattern Lens CLI', threads: '1', command: process.execPath, args: cli, problems: cliProblems },
-    { id: 'cli-jobs', label: 'Pattern Lens CLI --jobs 2', threads: '2 workers', command: process.execPath, args: [...cli, '--jobs', '2'], problems: cliProblems },
+    { id: 'cli-jobs', label: 'Pattern Lens CLI --jobs 2', threads: '2', command: process.execPath, args: [...cli, '--jobs', '2'], problems: cliProblems },
+    { id: 'cli-sarif', label: 'Pattern Lens CLI, SARIF', threads: '1', command: process.execPath, args: sarif, problems: sarifProblems },
+    { id: 'cli-sarif-jobs', label: 'Pattern Lens CLI, SARIF, --jobs 2', threads: '2', command: process.execPath, args: [...sarif, '--jobs', '2'], problems: sarifProblems },
     { id: 'eslint', label: 'ESLint + typescript-eslint', threads: '1', command: process.execPath, args: eslint, problems: eslintProblems },
     { id: 'eslint-jobs', label: 'ESLint --concurrency 2', threads: '2 workers', command: process.execPath, args: [...eslint, '--concurrency', '2'], problems: eslintProblems },
     { id: 'oxlint', label: 'oxlint --threads 1', threads: '1', command: oxlint[0]!, args: [...oxlint.slice(1), '--threads', '1'], problems: oxlintProblems },

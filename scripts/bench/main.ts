@@ -33,13 +33,7 @@ async function main(): Promise<void> {
   const packages = corpus();
   const allFiles = packages.flatMap((p) => p.files);
   const files = values.smoke ? allFiles.filter((_, i) => i % 10 === 0) : allFiles;
-  const texts = files.map((file) => fs.readFileSync(file, 'utf8'));
-  const corpusSize = {
-    packages: packages.map((p) => p.spec),
-    files: files.length,
-    lines: texts.reduce((n, text) => n + text.split('\n').length, 0),
-    megabytes: texts.reduce((n, text) => n + Buffer.byteLength(text), 0) / 1024 ** 2,
-  };
+  const corpusSize = { packages: packages.map((p) => p.spec), ...sizeOf(files) };
   log(`corpus: ${corpusSize.files} files, ${corpusSize.lines} lines, ${corpusSize.megabytes.toFixed(1)} MB`);
 
   if (values.smoke) {
@@ -97,6 +91,18 @@ async function main(): Promise<void> {
     log(`  ${met(t) ? 'met   ' : 'MISSED'} ${t.figure}: ${show(t.measured, t.unit)} (${'max' in t.bound ? `at most ${show(t.bound.max, t.unit)}` : `at least ${show(t.bound.min, t.unit)}`})`);
   }
   log('wrote docs/BENCHMARKS.md, docs/benchmarks-cli.svg, docs/benchmarks-targets.svg');
+}
+
+/** The files' count, lines and size; their texts are not kept, so the bench client's heap stays small. */
+function sizeOf(files: readonly string[]): { files: number; lines: number; megabytes: number } {
+  let lines = 0;
+  let bytes = 0;
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    lines += text.split('\n').length;
+    bytes += Buffer.byteLength(text);
+  }
+  return { files: files.length, lines, megabytes: bytes / 1024 ** 2 };
 }
 
 function osName(): string {
