@@ -32,7 +32,9 @@ export type NodeListener = (node: ts.Node) => void;
 /**
  * What a detector listens to: a handler per syntax kind, called during the single walk, handlers of call
  * expressions by the name they call, and an optional handler once the walk has finished (for detectors
- * that gather facts before deciding).
+ * that gather facts before deciding). The walk enters type nodes only when some detector has a handler of
+ * type syntax (`needsTypeSyntax` in service/walk.ts): a `Parameter` handler alone does not see the
+ * parameters of function types.
  */
 export type Listeners = { readonly [kind in ts.SyntaxKind]?: NodeListener } & {
   /**
