@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, HoverRequest, type Diagnostic, type Position } from 'vscode-languageserver-protocol/node';
 import { PATTERNS_REQUEST, type PatternOccurrence } from '../../server/src/protocol';
 import { PatternLensService } from '../../server/src/service';
+import { corpus } from '../corpus';
 import { BenchClient, type Published } from './lsp';
 import { median, percentile } from './measure';
 
@@ -268,4 +271,24 @@ async function typeAwarePhase(files: readonly string[], root: string) {
   const warmMs = await phase(2);
   await client.stop();
   return { file: path.relative(root, file), coldMs, warmMs, rssBeforeMB, rssAfterMB };
+}
+
+/**
+ * `editorLatencies` in a Node process of its own, whose log lines are passed on: the bench client's
+ * heap then holds nothing of the corpus runs before it, so its collector does not add to the latencies.
+ */
+export async function editorLatenciesInOwnProcess(root: string): Promise<EditorResults> {
+  const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pattern-lens-bench-')), 'editor.json');
+  // process.execArgv holds the TypeScript loader this bench runs under.
+  const child = spawn(process.execPath, [...process.execArgv, __filename, resultsFile, root], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (status !== 0) throw new Error(`the editor bench exited with ${status}`);
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as EditorResults;
+  fs.rmSync(path.dirname(resultsFile), { recursive: true });
+  return results;
+}
+
+if (require.main === module) {
+  const [resultsFile, root] = process.argv.slice(2) as [string, string];
+  void editorLatencies(corpus().flatMap((p) => p.files), root, (line) => console.log(line)).then((results) => fs.writeFileSync(resultsFile, JSON.stringify(results)));
 }

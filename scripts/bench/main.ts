@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
 import { corpus } from '../corpus';
 import { corpusRuns } from './corpusRuns';
-import { editorLatencies } from './editor';
+import { editorLatenciesInOwnProcess } from './editor';
 import { median } from './measure';
 import { missedNotes } from './missed';
 import { installPeers, peerVersion } from './peers';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     log('the CLI over a tenth of the corpus:');
     corpusRuns(files, 1, log, (id) => id === 'floor' || id.startsWith('cli'));
     log('the server over LSP:');
-    await editorLatencies(allFiles, ROOT, log);
+    await editorLatenciesInOwnProcess(ROOT);
     return;
   }
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   log(`the corpus, ${runs} runs per tool:`);
   const tools = corpusRuns(files, runs, log);
   log('the server over LSP:');
-  const editor = await editorLatencies(allFiles, ROOT, log);
+  const editor = await editorLatenciesInOwnProcess(ROOT);
   const activations = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs')], { encoding: 'utf8' })) as BenchResults['activation']);
   const activation = activations.find((a) => a.totalMs === median(activations.map((b) => b.totalMs)))!;
   log(`  client activation: ${activation.totalMs.toFixed(1)} ms`);
