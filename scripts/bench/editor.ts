@@ -274,10 +274,31 @@ async function typeAwarePhase(files: readonly string[], root: string) {
 }
 
 /**
+ * `editorLatencies` run `rounds` times, each in a fresh process with a fresh server; every figure is the
+ * median of its rounds, so one busy moment of the machine does not decide a percentile.
+ */
+export async function editorLatenciesMedian(root: string, rounds: number, log: (line: string) => void): Promise<EditorResults> {
+  const all: EditorResults[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) log(`  round ${round} of ${rounds}:`);
+    all.push(await editorLatenciesInOwnProcess(root));
+  }
+  return medianOf(all) as EditorResults;
+}
+
+/** The same shape as each of `values`, with every number the median of the numbers at its place. */
+function medianOf(values: readonly unknown[]): unknown {
+  const [first] = values;
+  if (typeof first === 'number') return median(values as number[]);
+  if (typeof first !== 'object' || first === null) return first;
+  return Object.fromEntries(Object.keys(first).map((key) => [key, medianOf(values.map((value) => (value as Record<string, unknown>)[key]))]));
+}
+
+/**
  * `editorLatencies` in a Node process of its own, whose log lines are passed on: the bench client's
  * heap then holds nothing of the corpus runs before it, so its collector does not add to the latencies.
  */
-export async function editorLatenciesInOwnProcess(root: string): Promise<EditorResults> {
+async function editorLatenciesInOwnProcess(root: string): Promise<EditorResults> {
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pattern-lens-bench-')), 'editor.json');
   // process.execArgv holds the TypeScript loader this bench runs under.
   const child = spawn(process.execPath, [...process.execArgv, __filename, resultsFile, root], { stdio: ['ignore', 'inherit', 'inherit'] });

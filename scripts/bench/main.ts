@@ -4,7 +4,8 @@
  * the bundled server over LSP (keystrokes, hovers, code actions, cold start, the type-aware phase,
  * memory); the client's activation; the .vsix. Writes docs/BENCHMARKS.md and its two charts.
  *
- *   npm run bench [-- --runs N]   N interleaved runs per corpus tool, the fastest kept (default 3)
+ *   npm run bench [-- --runs N]   N interleaved runs per corpus tool, the fastest kept, and N runs of the
+ *                                 editor figures, each figure's median kept (default 3)
  *   npm run bench -- --smoke      a quick check that the bench works: a tenth of the corpus, no peers,
  *                                 nothing written; never fails on a slow figure
  */
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
 import { corpus } from '../corpus';
 import { corpusRuns } from './corpusRuns';
-import { editorLatenciesInOwnProcess } from './editor';
+import { editorLatenciesMedian } from './editor';
 import { median } from './measure';
 import { missedNotes } from './missed';
 import { installPeers, peerVersion } from './peers';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     log('the CLI over a tenth of the corpus:');
     corpusRuns(files, 1, log, (id) => id === 'floor' || id.startsWith('cli'));
     log('the server over LSP:');
-    await editorLatenciesInOwnProcess(ROOT);
+    await editorLatenciesMedian(ROOT, 1, log);
     return;
   }
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   log(`the corpus, ${runs} runs per tool:`);
   const tools = corpusRuns(files, runs, log);
   log('the server over LSP:');
-  const editor = await editorLatenciesInOwnProcess(ROOT);
+  const editor = await editorLatenciesMedian(ROOT, runs, log);
   const activations = Array.from({ length: 5 }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs')], { encoding: 'utf8' })) as BenchResults['activation']);
   const activation = activations.find((a) => a.totalMs === median(activations.map((b) => b.totalMs)))!;
   log(`  client activation: ${activation.totalMs.toFixed(1)} ms`);
