@@ -8,6 +8,8 @@
  *                                 editor figures, each figure's median kept (default 3)
  *   npm run bench -- --smoke      a quick check that the bench works: a tenth of the corpus, no peers,
  *                                 nothing written; never fails on a slow figure
+ *   npm run bench -- --report     writes the documents again from the last full run's figures
+ *                                 (.cache/bench/results.json), after a change to the notes or charts
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,12 +26,20 @@ import { installPeers, peerVersion } from './peers';
 import { cliChart, markdown, met, show, targets, targetsChart, type BenchResults } from './report';
 
 const ROOT = path.join(__dirname, '..', '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, smoke: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, smoke: { type: 'boolean', default: false }, report: { type: 'boolean', default: false } },
+});
+/** The last full run's figures, so `--report` can write the documents again without measuring. */
+const RESULTS_FILE = path.join(ROOT, '.cache', 'bench', 'results.json');
 const runs = Number(values.runs);
 if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs ${values.runs}: give a whole number, 1 or more`);
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
+  if (values.report) {
+    if (!fs.existsSync(RESULTS_FILE)) throw new Error(`${path.relative(ROOT, RESULTS_FILE)} is missing: run npm run bench first`);
+    return report(JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as BenchResults);
+  }
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) throw new Error('dist/ is missing: npm run bench builds it first (npm run package)');
   const packages = corpus();
   const allFiles = packages.flatMap((p) => p.files);
@@ -83,6 +93,13 @@ async function main(): Promise<void> {
     activation,
     vsixBytes,
   };
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(results));
+  report(results);
+}
+
+/** Writes docs/BENCHMARKS.md and its charts, and says which targets were met. */
+function report(results: BenchResults): void {
   const notes = missedNotes(results);
   fs.writeFileSync(path.join(ROOT, 'docs', 'BENCHMARKS.md'), markdown(results, notes));
   fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks-cli.svg'), cliChart(results));

@@ -158,6 +158,7 @@ export function markdown(results: BenchResults, notes: Readonly<Record<string, s
     '```sh',
     'npm ci && npm run bench            # fetches the corpus and the peers into .cache/ on first use',
     'npm run bench -- --runs 5          # more runs of each tool and of the editor figures',
+    'npm run bench -- --report          # this page and its charts again from the last run\'s figures',
     '```',
     '',
     'The corpus and the peers are cached in `.cache/` (not in git). GNU time (`/usr/bin/time`, Debian\'s `time` package) reads each',
@@ -207,8 +208,9 @@ export function cliChart(results: BenchResults): string {
 /** Each target's figure as a share of its bound: bars left of the line meet it. */
 export function targetsChart(results: BenchResults): string {
   const all = targets(results, {});
-  const left = 420;
-  const width = 900;
+  // Room for the longest label at about 6.6 px a character of the 13 px font.
+  const left = Math.ceil(Math.max(...all.map((t) => t.figure.length)) * 6.6) + 30;
+  const width = left + 480;
   const plot = width - left - 70;
   const rowHeight = 26;
   const top = 40;
