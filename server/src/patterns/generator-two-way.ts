@@ -187,7 +187,7 @@ export function averageOf(values: readonly number[]): number {
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name) || !ts.isIdentifier(callee.expression)) return;
         const method = callee.name.text;
-        if (!DRIVING_METHODS.has(method) || (method === 'next' && call.arguments.length === 0)) return;
+        if (method === 'next' && call.arguments.length === 0) return;
         const name = callee.expression.text;
         // The innermost visible declaration of `name`: its scope is the deepest ancestor.
         let best = -1;

@@ -149,7 +149,7 @@ export function dispatch(line: string): string {
       calls: callsNamed(REGISTERING_METHODS, (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
-        if (!ts.isPropertyAccessExpression(callee) || !REGISTERING_METHODS.has(callee.name.text)) return;
+        if (!ts.isPropertyAccessExpression(callee)) return;
         for (const argument of call.arguments) {
           const what = registeredClass(argument);
           if (what && denotesClass(what, ancestors)) {

@@ -238,7 +238,7 @@ export function currentRequestId(): string | undefined {
       },
       calls: callsNamed(STORE_METHODS, (node) => {
         const callee = (node as ts.CallExpression).expression as ts.PropertyAccessExpression;
-        if (callee.kind !== K.PropertyAccessExpression || !STORE_METHODS.has(callee.name.text)) return;
+        if (callee.kind !== K.PropertyAccessExpression) return;
         const receiver = skipOuterExpressions(callee.expression);
         if (receiver.kind !== K.CallExpression) return;
         const factory = (receiver as ts.CallExpression).expression;

@@ -242,8 +242,6 @@ export const asyncForeach: RuleDefinition = {
       calls: callsNamed(['forEach', 'map'], (node) => {
         const callee = (node as ts.CallExpression).expression;
         if (callee.kind !== ts.SyntaxKind.PropertyAccessExpression) return;
-        const name = (callee as ts.PropertyAccessExpression).name.text;
-        if (name !== 'forEach' && name !== 'map') return;
         const iteration = iterationAt(context.ancestors, node);
         if (!iteration) return;
         const ancestors = context.ancestors;

@@ -156,7 +156,7 @@ export const nanComparison: RuleDefinition = {
       calls: callsNamed(SEARCHES.keys(), (node) => {
         const call = node as ts.CallExpression;
         const callee = call.expression;
-        if (call.arguments.length === 0 || !ts.isPropertyAccessExpression(callee) || !SEARCHES.has(callee.name.text)) return;
+        if (call.arguments.length === 0 || !ts.isPropertyAccessExpression(callee)) return;
         const form = nanForm(call.arguments[0]!);
         if (form) add({ kind: 'search', node: call, forms: [form] });
       }),

@@ -2,7 +2,7 @@ import * as ts from 'typescript';
 import { EditBuilder } from '../edits/builder';
 import { nodePathAt } from '../edits/locate';
 import type { RuleDefinition, TextEdit } from '../patterns/types';
-import { isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
+import { calledName, isOuterExpression, skipOuterExpressions } from '../syntax/expressions';
 import { isFunctionOrStaticBlock } from '../syntax/functions';
 import { type DisposeMethods, disposeMethodsOf } from './support/dispose';
 import { quote } from './support/messages';
@@ -98,13 +98,6 @@ interface Candidate {
   readonly fixes: readonly string[];
 }
 
-function calleeName(call: ts.CallExpression): string | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  if (callee.kind === ts.SyntaxKind.Identifier) return (callee as ts.Identifier).text;
-  if (callee.kind === ts.SyntaxKind.PropertyAccessExpression) return (callee as ts.PropertyAccessExpression).name.text;
-  return undefined;
-}
-
 /** `Symbol.dispose` / `Symbol.asyncDispose`. */
 function isDisposeSymbol(expression: ts.Expression): boolean {
   const node = skipOuterExpressions(expression);
@@ -138,7 +131,7 @@ function acquires(checker: ts.TypeChecker, initializer: ts.Expression): boolean 
   if (expression.kind === ts.SyntaxKind.NewExpression) return !takesAnOwner(checker, (expression as ts.NewExpression).arguments);
   if (expression.kind !== ts.SyntaxKind.CallExpression) return false;
   const call = expression as ts.CallExpression;
-  const name = calleeName(call);
+  const name = calledName(call.expression);
   if (name !== undefined && (BORROWING_NAMES.has(name) || BORROWING_PREFIX.test(name))) return false;
   // A resource made by another resource (`browser.newPage()`, `db.prepare()`) is released with it.
   const callee = skipOuterExpressions(call.expression);
