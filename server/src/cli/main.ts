@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { RULES_BY_ID } from '../rules';
@@ -158,14 +157,4 @@ function render(format: Format, results: readonly FileResult[], textOptions: { c
     case 'text':
       return formatText(results, textOptions);
   }
-}
-
-// The bundle is also the script of --jobs' worker threads, which must not run the CLI.
-if (require.main === module && isMainThread) {
-  void main(process.argv.slice(2), {
-    cwd: process.cwd(),
-    out: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-    isTTY: process.stdout.isTTY === true,
-  }).then((status) => (process.exitCode = status));
 }
