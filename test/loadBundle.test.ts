@@ -75,6 +75,12 @@ describe('loadBundle: a bundle run with a V8 code cache', () => {
     assert.equal(loaded.exports?.value, 3);
   });
 
+  it('gives stack traces the positions of the bundle itself, on its first line too', () => {
+    const file = bundleWith('');
+    fs.writeFileSync(file, "exports.at = new Error('here').stack.split('\\n')[1];\n");
+    assert.match(String(load(file).exports?.at), /main\.bundle\.js:1:14\)?$/);
+  });
+
   it('lets the errors of the bundle through, as require would', () => {
     const file = bundleWith('throw new TypeError("from the bundle");');
     assert.deepEqual(load(file), { threw: 'TypeError: from the bundle' });

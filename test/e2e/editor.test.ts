@@ -272,4 +272,10 @@ describe('Pattern Lens in a real VS Code', { timeout: 20 * 60_000 }, () => {
       });
     });
   });
+
+  test('the extension and its server keep a code cache in the installed extension', SCENARIO, async () => {
+    // Each loader writes its bundle's cache once that bundle has run for 5 s; the editor has been open longer.
+    const written = (bundle: string) => h.codeCaches().some((name) => name.startsWith(`${bundle}-`) && name.endsWith('.v8cache'));
+    await h.until('both code caches written', async () => written('extension.bundle.js') && written('server.bundle.js'), 30_000);
+  });
 });

@@ -105,7 +105,7 @@ export class Harness {
     readonly workspace: string,
     readonly url: string,
     private readonly procs: Procs,
-    private readonly dirs: { root: string; userData: string },
+    private readonly dirs: { root: string; userData: string; extensions: string },
   ) {}
 
   /**
@@ -567,6 +567,16 @@ export class Harness {
     await withTimeout(this.context.close(), 15_000, 'closing Chromium').catch(() => undefined);
     await this.procs.stopAll();
     fs.rmSync(this.dirs.root, { recursive: true, force: true });
+  }
+
+  /** The code caches the installed extension's loaders have written (dist/.code-cache/). */
+  codeCaches(): string[] {
+    return fs.readdirSync(this.dirs.extensions, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => {
+        const dir = path.join(this.dirs.extensions, entry.name, 'dist', '.code-cache');
+        return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+      });
   }
 
   /** The output of code-server so far (for debugging). */

@@ -19,8 +19,6 @@ export interface LoadedBundle {
 export interface LoadOptions {
   /** Where the cache files live; by default CODE_CACHE_DIR_NAME beside the bundle. */
   readonly cacheDir?: string;
-  /** How long the bundle runs before a new cache is written, unless the process exits first. */
-  readonly writeAfterMs?: number;
 }
 
 /** The directory beside each bundle that holds its caches. */
@@ -48,12 +46,15 @@ export function loadBundle(bundleFile: string, loader: NodeModule, options: Load
   const cacheFile = path.join(cacheDir, `${prefix}${createHash('sha256').update(source).digest('hex').slice(0, 16)}${CACHE_EXTENSION}`);
   const cachedData = readIfPresent(cacheFile);
 
-  const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: bundleFile, cachedData });
+  // Node's module wrapper (its documentation's "The module wrapper"), so the bundle sees what `require` gives it;
+  // the column offset keeps the positions in stack traces those of the bundle's own first line.
+  const opening = '(function (exports, require, module, __filename, __dirname) {';
+  const script = new vm.Script(`${opening}${source.toString('utf8')}\n})`, { filename: bundleFile, columnOffset: -opening.length, cachedData });
   const cache: CodeCacheState = cachedData === undefined ? (canKeep(cacheDir) ? 'absent' : 'off') : script.cachedDataRejected ? 'rejected' : 'used';
 
   const module = new Module(bundleFile, loader);
   module.filename = bundleFile;
-  if (cache === 'absent' || cache === 'rejected') writeLater(script, cacheFile, prefix, options.writeAfterMs ?? WRITE_AFTER_MS);
+  if (cache === 'absent' || cache === 'rejected') writeLater(script, cacheFile, prefix, WRITE_AFTER_MS);
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
   module.loaded = true;
