@@ -192,7 +192,7 @@ function sweepFile(packageName: string, file: string): void {
   if (values.types && isTypeScript) {
     const { types } = typesOfInput();
     sweepRefactors(types);
-    sweepFixes(walk(types.sourceFile, TYPE_AWARE_RULES, undefined, types.checker).problems);
+    sweepFixes(walk(types.sourceFile, TYPE_AWARE_RULES, { checker: types.checker }).problems);
   }
 }
 

@@ -99,7 +99,7 @@ function problemsOf(rules: readonly RuleDefinition[], sourceFile: ts.SourceFile)
   if (typed.length > 0) {
     const name = `fixture${path.extname(sourceFile.fileName) || '.ts'}`;
     const { program, sourceFile: programFile } = programFor(new Map([[name, sourceFile.text]]));
-    const result = walk(programFile(name), typed, undefined, program.getTypeChecker());
+    const result = walk(programFile(name), typed, { checker: program.getTypeChecker() });
     assert.deepEqual(result.failures, []);
     typeAware = result.problems;
   }

@@ -1,11 +1,14 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as ts from 'typescript';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Listeners, PatternDefinition } from '../server/src/patterns/types';
-import { SYNTACTIC_DETECTORS } from '../server/src/service/analyze';
+import { SYNTACTIC_DETECTORS, SYNTACTIC_RULES } from '../server/src/service/analyze';
 import { parse } from '../server/src/service/documents';
-import { walk, WalkCancelled, type Detector } from '../server/src/service/walk';
+import { PATTERNS } from '../server/src/patterns';
+import { walk, WalkCancelled, WalkMemo, type Detector } from '../server/src/service/walk';
 import { TYPE_AWARE_RULES } from '../server/src/service/typeAware';
 
 const source = (text: string, languageId = 'typescript') => parse(TextDocument.create(`file:///walk.${languageId === 'typescript' ? 'ts' : 'js'}`, languageId, 1, text));
@@ -57,7 +60,7 @@ describe('walk', () => {
 
   test('a cancelled token stops the walk', () => {
     const text = Array.from({ length: 2000 }, (_, i) => `v${i};`).join('\n');
-    assert.throws(() => walk(source(text), SYNTACTIC_DETECTORS, { isCancellationRequested: true }), WalkCancelled);
+    assert.throws(() => walk(source(text), SYNTACTIC_DETECTORS, { token: { isCancellationRequested: true } }), WalkCancelled);
   });
 
   test('every detector handles the same kinds on every call (the walk reads them once per detector)', () => {
@@ -135,4 +138,72 @@ describe('walk', () => {
     assert.deepEqual(parametersSeen([typeReferences]), ['x', 'y']);
     assert.deepEqual(references, ['Array', 'Map']);
   });
+
+  describe('with a document\'s memo, over its versions', () => {
+    /** Every node some handler listens to, where it is and where its ancestors are, in the order the walk gave them. */
+    const probe = (log: string[]) =>
+      detector('probe', (context) => {
+        const at = (node: ts.Node) => `${ts.SyntaxKind[node.kind]}@${node.pos}-${node.end}`;
+        const seen = (node: ts.Node) => log.push(`${at(node)} in ${context.ancestors.map(at).join(' ')}`);
+        return {
+          [ts.SyntaxKind.Identifier]: seen,
+          [ts.SyntaxKind.Block]: seen,
+          [ts.SyntaxKind.VariableDeclaration]: seen,
+          [ts.SyntaxKind.BinaryExpression]: seen,
+          [ts.SyntaxKind.ArrowFunction]: seen,
+          calls: { push: seen, map: seen },
+        };
+      });
+    const edits = ['', ' ', 'x', '}', '{', '/*', '*/', '`', '(', ';\nconst extra = [1].map((n) => n == 1);\n'];
+
+    test('after each edit the handlers see the same nodes, with the same ancestors, and report the same, as a walk of a fresh parse', () => {
+      const file = path.join(__dirname, '..', 'server', 'src', 'rules', 'loop-var-closure.ts');
+      let text = fs.readFileSync(file, 'utf8');
+      let sourceFile = source(text);
+      const memos = { rules: new WalkMemo(), patterns: new WalkMemo() };
+      const reported = { rules: 0, patterns: 0 };
+      let seed = 7;
+      const next = (below: number) => (seed = (seed * 48271) % 2147483647) % below;
+      for (let edit = 0; edit < 60; edit++) {
+        const start = next(text.length);
+        const length = next(4) === 0 ? next(40) : 0;
+        const inserted = edits[next(edits.length)]!;
+        text = text.slice(0, start) + inserted + text.slice(start + length);
+        sourceFile = ts.updateSourceFile(sourceFile, text, { span: { start, length }, newLength: inserted.length });
+        const fresh = source(text);
+        for (const [name, detectors] of [['rules', SYNTACTIC_RULES], ['patterns', PATTERNS]] as const) {
+          const remembered: string[] = [];
+          const parsedAgain: string[] = [];
+          const withMemo = walk(sourceFile, [probe(remembered), ...detectors], { memo: memos[name] });
+          const without = walk(fresh, [probe(parsedAgain), ...detectors]);
+          assert.deepEqual(remembered, parsedAgain, `${name}, edit ${edit}`);
+          assert.deepEqual(withMemo.problems, without.problems, `${name}, edit ${edit}`);
+          assert.deepEqual(withMemo.findings, without.findings, `${name}, edit ${edit}`);
+          assert.deepEqual(withMemo.failures, [], `${name}, edit ${edit}`);
+          reported[name] += without.problems.length + without.findings.length;
+        }
+      }
+      // The edits add problems (`n == 1`) and patterns (arrow functions) to what the file already has.
+      assert.ok(reported.rules > 60 && reported.patterns > 60, JSON.stringify(reported));
+    });
+
+    test('after a small edit it goes over only the statement the edit touched', () => {
+      const rulesDir = path.join(__dirname, '..', 'server', 'src', 'rules');
+      const text = fs.readdirSync(rulesDir).filter((name) => name.endsWith('.ts')).map((name) => fs.readFileSync(path.join(rulesDir, name), 'utf8')).join('\n');
+      let checks = 0;
+      const token = { get isCancellationRequested() { checks++; return false; } };
+      const checksOf = (run: () => void) => ((checks = 0), run(), checks);
+      const rules = SYNTACTIC_RULES;
+      const memo = new WalkMemo();
+      const first = source(text);
+      const full = checksOf(() => walk(first, rules, { token, memo }));
+      const at = text.lastIndexOf('\n}') + 1;
+      const edited = ts.updateSourceFile(first, `${text.slice(0, at)} ${text.slice(at)}`, { span: { start: at, length: 0 }, newLength: 1 });
+      // Checked once every 1,024 nodes, visited or replayed: the file's last function alone is walked again.
+      const again = checksOf(() => walk(edited, rules, { token, memo }));
+      assert.ok(full > 30, `${full} checks in a full walk`);
+      assert.ok(again < full / 2, `${again} checks after the edit, ${full} in a full walk`);
+    });
+  });
 });
+

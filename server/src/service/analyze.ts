@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { PATTERNS } from '../patterns';
 import type { Finding } from '../patterns/types';
 import { RULES } from '../rules';
-import { walk, type CancellationToken, type Detector, type WalkResult } from './walk';
+import { walk, WalkMemo, type CancellationToken, type Detector, type WalkResult } from './walk';
 
 /** The rules of the first, syntactic phase: the ones that need no types. */
 export const SYNTACTIC_RULES: readonly Detector[] = RULES.filter((rule) => !rule.requiresTypes);
@@ -32,7 +32,7 @@ export function analyzeSourceFile(
   token?: CancellationToken,
   detectors: readonly Detector[] = SYNTACTIC_DETECTORS,
 ): WalkResult {
-  return walk(sourceFile, detectors, token);
+  return walk(sourceFile, detectors, { token });
 }
 
 /**
@@ -44,6 +44,8 @@ export function analyzeSourceFile(
  */
 export class AnalysisCache {
   private readonly byUri = new Map<string, Analysis>();
+  /** Each document's memos of the two walks: after an edit, only the statements it touched are walked again. */
+  private readonly memos = new Map<string, { readonly rules: WalkMemo; readonly patterns: WalkMemo }>();
 
   constructor(private readonly onFailure?: (uri: string, id: string, error: unknown) => void) {}
 
@@ -55,9 +57,11 @@ export class AnalysisCache {
     const { uri, version } = document;
     const cached = this.byUri.get(uri);
     if (cached && cached.version === version) return cached;
+    let memos = this.memos.get(uri);
+    if (!memos) this.memos.set(uri, (memos = { rules: new WalkMemo(), patterns: new WalkMemo() }));
     let rules: WalkResult;
     try {
-      rules = walk(sourceFile(), SYNTACTIC_RULES, token);
+      rules = walk(sourceFile(), SYNTACTIC_RULES, { token, memo: memos.rules });
     } catch (error) {
       if (!isStackOverflow(error)) throw error;
       const skipped: Analysis = { uri, version, findings: [], problems: [], failures: [], skipped: `Pattern Lens skipped this file: ${TOO_DEEP}.` };
@@ -76,7 +80,7 @@ export class AnalysisCache {
         if (findings) return findings;
         // Not cancellable: the token of whichever request made the analysis may be long gone. It is one walk.
         try {
-          const patterns = walk(sourceFile(), PATTERNS);
+          const patterns = walk(sourceFile(), PATTERNS, { memo: memos.patterns });
           for (const failure of patterns.failures) onFailure?.(uri, failure.id, failure.error);
           failures.push(...patterns.failures);
           findings = patterns.findings;
@@ -94,6 +98,7 @@ export class AnalysisCache {
 
   delete(uri: string): void {
     this.byUri.delete(uri);
+    this.memos.delete(uri);
   }
 }
 

@@ -94,7 +94,7 @@ export class TypeAwareProjects {
     const program = project.service.getProgram();
     const sourceFile = program?.getSourceFile(absolute);
     if (!program || !sourceFile) return undefined;
-    return walk(sourceFile, TYPE_AWARE_RULES, token, program.getTypeChecker());
+    return walk(sourceFile, TYPE_AWARE_RULES, { token, checker: program.getTypeChecker() });
   }
 
   /**

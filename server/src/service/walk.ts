@@ -104,16 +104,62 @@ interface Handlers {
 }
 
 /**
+ * One node a handler listens to, and how the ancestors stack changes from the node recorded before it (or from
+ * the source file alone, for a statement's first): consecutive nodes share most of their way up.
+ */
+interface Listened {
+  readonly node: ts.Node;
+  /** How many ancestors to keep of the previous node's. */
+  readonly keep: number;
+  /** The ancestors to add after those. */
+  readonly push: readonly ts.Node[];
+}
+
+const NO_NODES: readonly ts.Node[] = [];
+
+/**
+ * What the walks of one document learnt of its top-level statements, for the walks of its later versions.
+ * `ts.updateSourceFile` keeps, as the very same objects, the statements an edit did not touch (moving only
+ * their positions), and which of a statement's nodes have handlers, with which ancestors, depends on nothing
+ * but that statement. So a later walk runs the handlers of a known statement's nodes straight from the memo,
+ * in the order and with the ancestors a traversal would give them, and traverses only the statements that
+ * are new. The handlers themselves run as in any walk, on the current tree: only finding their nodes is saved.
+ */
+export class WalkMemo {
+  private signature: string | undefined;
+  private statements = new WeakMap<ts.Node, readonly Listened[]>();
+
+  /** The known statements, for walks whose handlers listen to `signature`; forgotten when that changes. */
+  statementsFor(signature: string): WeakMap<ts.Node, readonly Listened[]> {
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.statements = new WeakMap();
+    }
+    return this.statements;
+  }
+}
+
+/** The kinds and called names that have handlers, which decide what a memo records. */
+function listenedSignature(byKind: readonly (Handlers | undefined)[], byCalledName: ReadonlyMap<string, Handlers>): string {
+  const kinds: number[] = [];
+  byKind.forEach((handlers, kind) => handlers !== undefined && kinds.push(kind));
+  return `${kinds.join(',')}|${[...byCalledName.keys()].sort().join(',')}`;
+}
+
+export interface WalkOptions {
+  /** Checked every CANCELLATION_CHECK_INTERVAL nodes: a cancelled walk throws WalkCancelled. */
+  readonly token?: CancellationToken;
+  /** Given in the type-aware phase, to the rules that require types. */
+  readonly checker?: ts.TypeChecker;
+  /** The document's memo, when the walk is one of a series over its versions (the editor's two walks). */
+  readonly memo?: WalkMemo;
+}
+
+/**
  * Runs the listeners of every pattern and rule in a single depth-first traversal of `sourceFile`.
  * A detector that throws is dropped for the rest of this walk and reported in `failures`.
- * `checker` is given in the type-aware phase, to the rules that require types.
  */
-export function walk(
-  sourceFile: ts.SourceFile,
-  detectors: readonly Detector[],
-  token?: CancellationToken,
-  checker?: ts.TypeChecker,
-): WalkResult {
+export function walk(sourceFile: ts.SourceFile, detectors: readonly Detector[], { token, checker, memo }: WalkOptions = {}): WalkResult {
   const findings: Finding[] = [];
   const problems: Problem[] = [];
   const failures: { id: string; error: unknown }[] = [];
@@ -202,27 +248,74 @@ export function walk(
   const entersTypes = byKind.some((handlers, kind) => handlers !== undefined && needsTypeSyntax(kind));
 
   let untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
-  const visit = (node: ts.Node): void => {
-    if (--untilCancellationCheck === 0) {
-      untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
-      if (token?.isCancellationRequested) throw new WalkCancelled();
-    }
+  const checkCancellation = (): void => {
+    if (--untilCancellationCheck !== 0) return;
+    untilCancellationCheck = CANCELLATION_CHECK_INTERVAL;
+    if (token?.isCancellationRequested) throw new WalkCancelled();
+  };
+  /** Runs the handlers of `node`'s kind and, for a call, of the name it calls; whether there were any. */
+  const dispatch = (node: ts.Node): boolean => {
     const kind = node.kind;
     const handlers = byKind[kind];
     if (handlers !== undefined) run(handlers, node);
-    if (kind === CALL_EXPRESSION && byCalledName.size !== 0) {
-      const name = calledName((node as ts.CallExpression).expression);
-      const named = name === undefined ? undefined : byCalledName.get(name);
-      if (named !== undefined) run(named, node);
+    if (kind !== CALL_EXPRESSION || byCalledName.size === 0) return handlers !== undefined;
+    const name = calledName((node as ts.CallExpression).expression);
+    const named = name === undefined ? undefined : byCalledName.get(name);
+    if (named !== undefined) run(named, node);
+    return handlers !== undefined || named !== undefined;
+  };
+
+  /** While a top-level statement is walked for the memo: its nodes that have handlers, in walk order. */
+  let recording: Listened[] | undefined;
+  /** The depth the ancestors stack has come down to since the last node recorded. */
+  let low = 1;
+  const visit = (node: ts.Node): void => {
+    checkCancellation();
+    if (dispatch(node) && recording !== undefined) {
+      recording.push({ node, keep: low, push: low === ancestors.length ? NO_NODES : ancestors.slice(low) });
+      low = ancestors.length;
     }
+    const kind = node.kind;
     // Tokens (identifiers, literals, keywords, punctuation) have no children: half the nodes of a file. Type nodes
     // are left unvisited when no handler needs type syntax.
     if (kind <= LAST_TOKEN || (!entersTypes && kind >= FIRST_TYPE_NODE && kind <= LAST_TYPE_NODE)) return;
     ancestors.push(node);
     ts.forEachChild(node, visit);
     ancestors.pop();
+    if (ancestors.length < low) low = ancestors.length;
   };
-  visit(sourceFile);
+  /** The handlers a walk of a statement the memo knows would run, on the nodes and with the ancestors it would. */
+  const replay = (listened: readonly Listened[]): void => {
+    for (const { node, keep, push } of listened) {
+      checkCancellation();
+      while (ancestors.length > keep) ancestors.pop();
+      for (let i = 0; i < push.length; i++) ancestors.push(push[i]!);
+      dispatch(node);
+    }
+    while (ancestors.length > 1) ancestors.pop();
+  };
+
+  const statements = memo?.statementsFor(listenedSignature(byKind, byCalledName));
+  if (statements === undefined) visit(sourceFile);
+  else {
+    checkCancellation();
+    dispatch(sourceFile);
+    ancestors.push(sourceFile);
+    for (const statement of sourceFile.statements) {
+      const known = statements.get(statement);
+      if (known !== undefined) {
+        replay(known);
+        continue;
+      }
+      recording = [];
+      low = 1;
+      visit(statement);
+      statements.set(statement, recording);
+      recording = undefined;
+    }
+    visit(sourceFile.endOfFileToken);
+    ancestors.pop();
+  }
   for (const { index, listener } of walkEnds) {
     if (failed.has(index)) continue;
     try {
