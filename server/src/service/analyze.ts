@@ -44,7 +44,7 @@ export function analyzeSourceFile(
  */
 export class AnalysisCache {
   private readonly byUri = new Map<string, Analysis>();
-  /** Each document's memos of the two walks: after an edit, only the statements it touched are walked again. */
+  /** The memos of the two walks of each document edited: after an edit, only the statements it touched are walked again. */
   private readonly memos = new Map<string, { readonly rules: WalkMemo; readonly patterns: WalkMemo }>();
 
   constructor(private readonly onFailure?: (uri: string, id: string, error: unknown) => void) {}
@@ -57,11 +57,12 @@ export class AnalysisCache {
     const { uri, version } = document;
     const cached = this.byUri.get(uri);
     if (cached && cached.version === version) return cached;
+    // Memos from a document's second version on: the many documents opened only to be read never pay for one.
     let memos = this.memos.get(uri);
-    if (!memos) this.memos.set(uri, (memos = { rules: new WalkMemo(), patterns: new WalkMemo() }));
+    if (!memos && cached) this.memos.set(uri, (memos = { rules: new WalkMemo(), patterns: new WalkMemo() }));
     let rules: WalkResult;
     try {
-      rules = walk(sourceFile(), SYNTACTIC_RULES, { token, memo: memos.rules });
+      rules = walk(sourceFile(), SYNTACTIC_RULES, { token, memo: memos?.rules });
     } catch (error) {
       if (!isStackOverflow(error)) throw error;
       const skipped: Analysis = { uri, version, findings: [], problems: [], failures: [], skipped: `Pattern Lens skipped this file: ${TOO_DEEP}.` };
@@ -80,7 +81,7 @@ export class AnalysisCache {
         if (findings) return findings;
         // Not cancellable: the token of whichever request made the analysis may be long gone. It is one walk.
         try {
-          const patterns = walk(sourceFile(), PATTERNS, { memo: memos.patterns });
+          const patterns = walk(sourceFile(), PATTERNS, { memo: memos?.patterns });
           for (const failure of patterns.failures) onFailure?.(uri, failure.id, failure.error);
           failures.push(...patterns.failures);
           findings = patterns.findings;
