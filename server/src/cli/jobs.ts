@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileChecker, type FileOutcome, type RunSettings } from './checkFile';
 
@@ -25,7 +26,7 @@ export async function runOnThreads(files: readonly string[], settings: RunSettin
   const outcomes: FileOutcome[] = new Array(files.length);
   const data: JobData = { [JOB]: true, files, settings, next: new Int32Array(new SharedArrayBuffer(4)) };
   const workers = Array.from({ length: Math.max(0, Math.min(jobs, files.length) - 1) }, () => {
-    const worker = new Worker(__filename, {
+    const worker = new Worker(workerScript(), {
       workerData: data,
       // About the stack the main thread has (V8's 984 KB, plus the 192 KB Node keeps in reserve on a
       // worker): how deeply nested a file may be before it is skipped does not depend on --jobs, beyond
@@ -44,6 +45,15 @@ export async function runOnThreads(files: readonly string[], settings: RunSettin
   work(data, (index, outcome) => (outcomes[index] = outcome));
   await Promise.all(workers);
   return outcomes;
+}
+
+/**
+ * What the workers start from: the loader beside this bundle that this process was started with (dist/cli.js,
+ * which compiles the bundle from its code cache), or else this bundle itself.
+ */
+function workerScript(): string {
+  const entry = require.main?.filename;
+  return entry !== undefined && path.dirname(entry) === __dirname ? entry : __filename;
 }
 
 /** Checks the next file nobody has taken yet, until none is left. */
