@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { threadId } from 'node:worker_threads';
 
 /**
  * What became of the code cache on this load: `used` (V8 took it), `rejected` (it was there but V8 would
@@ -41,9 +42,9 @@ const CACHE_EXTENSION = '.v8cache';
 export function loadBundle(bundleFile: string, loader: NodeModule, options: LoadOptions = {}): LoadedBundle {
   const source = fs.readFileSync(bundleFile);
   const cacheDir = options.cacheDir ?? path.join(path.dirname(bundleFile), CODE_CACHE_DIR_NAME);
-  // One bundle may be run by several runtimes (Node, VS Code's Electron), each with its own cache.
-  const prefix = `${path.basename(bundleFile)}-${process.versions.v8}-`;
-  const cacheFile = path.join(cacheDir, `${prefix}${createHash('sha256').update(source).digest('hex').slice(0, 16)}${CACHE_EXTENSION}`);
+  const prefix = `${path.basename(bundleFile)}-`;
+  const key = `${process.versions.v8}-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`;
+  const cacheFile = path.join(cacheDir, `${prefix}${key}${CACHE_EXTENSION}`);
   const cachedData = readIfPresent(cacheFile);
 
   // Node's module wrapper (its documentation's "The module wrapper"), so the bundle sees what `require` gives it;
@@ -82,8 +83,9 @@ function canKeep(cacheDir: string): boolean {
 /**
  * Writes the cache once the bundle has run `ms` or when the process exits, whichever comes first: by then
  * V8 has compiled the functions the bundle runs at start, and the cache holds them too. The file is written
- * under a temporary name and renamed, so a process starting meanwhile reads a whole cache or none; older
- * caches of the same bundle (a rebuild) are removed.
+ * under a temporary name of its own thread and renamed, so a process starting meanwhile reads a whole cache
+ * or none. The bundle's other files go: caches of an older build or another V8 (an updated VS Code), and
+ * what an interrupted write left.
  */
 function writeLater(script: vm.Script, cacheFile: string, prefix: string, ms: number): void {
   const cacheDir = path.dirname(cacheFile);
@@ -93,18 +95,28 @@ function writeLater(script: vm.Script, cacheFile: string, prefix: string, ms: nu
     written = true;
     process.removeListener('exit', write);
     clearTimeout(timer);
+    // --jobs workers share the process id; two writers of one temporary file could leave a torn cache.
+    const temporary = `${cacheFile}.${process.pid}-${threadId}.tmp`;
     try {
-      const temporary = `${cacheFile}.${process.pid}.tmp`;
       fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
       fs.renameSync(temporary, cacheFile);
       for (const name of fs.readdirSync(cacheDir)) {
-        if (name.startsWith(prefix) && name.endsWith(CACHE_EXTENSION) && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
+        if (name.startsWith(prefix) && name !== path.basename(cacheFile)) removeQuietly(path.join(cacheDir, name));
       }
     } catch {
       // A cache is only ever a saving: without one the next start compiles the bundle, as it did this time.
+      removeQuietly(temporary);
     }
   };
   const timer = setTimeout(write, ms);
   timer.unref();
   process.once('exit', write);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // It stays until a later write tries again.
+  }
 }
