@@ -35,8 +35,10 @@ export function missedNotes(results: BenchResults): Readonly<Record<string, stri
       'would need a cheaper reparse: TypeScript\'s incremental parser visits the whole tree after the edit on every keystroke.',
     hover:
       `The server's own share of a hover is ${editor.hoverInProcess.p99.toFixed(3)} ms at p99 (binary search over the cached ` +
-      'findings; the in-process row below): the rest of the round trip is JSON-RPC over pipes in two processes, and its p99 ' +
-      'is a collector pause in the server or the bench client, or the other process holding the core when the answer arrives.',
+      'findings; the in-process row below): the rest of the round trip is JSON-RPC over pipes between two processes. ' +
+      'Hovers over 1 ms are about one in two hundred here, and most of them coincide with no garbage collection in either ' +
+      'process (checked with a `gc` PerformanceObserver in both): they are the moments when neither process had a core ' +
+      'of this two-core machine. A p99 under 2 ms needs a core to spare.',
     activation:
       `With the code cache, loading \`dist/extension.js\` takes ${activation.loadMs.toFixed(1)} ms of it and \`activate()\` ${activation.activateMs.toFixed(1)} ms: ` +
       'V8 reads the compiled bundle from the cache and runs its module code, four fifths of it `vscode-languageclient` with its ' +
