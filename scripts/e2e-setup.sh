@@ -29,24 +29,7 @@ while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_'
 start=$(date +%s)
 
 # --- Debian packages -------------------------------------------------------------------------------
-APT_PACKAGES=(chromium libkrb5-dev build-essential python3 pkg-config fonts-dejavu-core fonts-liberation)
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$pkg")
-  fi
-done
-if ((${#missing[@]})); then
-  SUDO=()
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null; then SUDO=(sudo -n); else
-      log "need root (or sudo) to install: ${missing[*]}"; exit 1
-    fi
-  fi
-  log "apt-get install ${missing[*]}"
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$ROOT/scripts/apt-install.sh" chromium libkrb5-dev build-essential python3 pkg-config fonts-dejavu-core fonts-liberation
 test -x /usr/bin/chromium || { log "/usr/bin/chromium is missing after install"; exit 1; }
 
 # npm's own cache and config stay as they are; the machine's ~/.npmrc may set nodedir to Node 20's

@@ -21,7 +21,7 @@ const GNU_TIME = '/usr/bin/time';
  * the child: wall clock, CPU of every thread, and peak RSS. Node cannot see a child's peak RSS.
  */
 export function timeCommand(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Run {
-  if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install Debian's "time" package (apt-get install time)`);
+  if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install Debian's "time" package (bash scripts/apt-install.sh time, as npm run bench does)`);
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pattern-lens-bench-')), 'time');
   const result = spawnSync(GNU_TIME, ['-o', report, '-f', '%e %U %S %M', command, ...args], {
     cwd: options.cwd,

@@ -173,8 +173,8 @@ export function markdown(results: BenchResults, notes: Readonly<Record<string, s
     'npm run bench -- --report          # this page and its charts again from the last run\'s figures',
     '```',
     '',
-    'The corpus and the peers are cached in `.cache/` (not in git). GNU time (`/usr/bin/time`, Debian\'s `time` package) reads each',
-    'tool\'s CPU time and peak RSS from the kernel.',
+    'The corpus and the peers are cached in `.cache/` (not in git). GNU time (`/usr/bin/time`, Debian\'s `time` package, which',
+    '`npm run bench` installs where it is missing) reads each tool\'s CPU time and peak RSS from the kernel.',
     '',
   ];
   return lines.join('\n');
