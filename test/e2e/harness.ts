@@ -258,10 +258,21 @@ export class Harness {
       fs.mkdirSync(RESULTS, { recursive: true });
       const shot = path.join(RESULTS, `failed-${slug}.png`);
       await withTimeout(this.page.screenshot({ path: shot }), 10_000, 'failure screenshot').catch(() => undefined);
-      fs.writeFileSync(path.join(RESULTS, `failed-${slug}.log`), this.procs.logs());
+      fs.writeFileSync(path.join(RESULTS, `failed-${slug}.log`), this.procs.logs() + this.extensionLogs());
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(`step "${name}" failed: ${message}\n(screenshot: ${path.relative(ROOT, shot)})`, { cause: error });
     }
+  }
+
+  /** The editor's logs of Pattern Lens's output channels (the client's and its server's messages), for a failed step. */
+  private extensionLogs(): string {
+    const logs = path.join(this.dirs.userData, 'logs');
+    if (!fs.existsSync(logs)) return '';
+    return fs
+      .readdirSync(logs, { recursive: true, encoding: 'utf8' })
+      .filter((file) => path.basename(file).includes('Pattern Lens'))
+      .map((file) => `\n===== ${file}\n${fs.readFileSync(path.join(logs, file), 'utf8')}`)
+      .join('');
   }
 
   /** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
