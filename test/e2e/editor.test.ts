@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DARK_THEME, Harness, LIGHT_THEME, ROOT } from './harness';
+import { DARK_THEME, Harness, LIGHT_THEME, ROOT, shownWithin } from './harness';
 
 const IMAGES = process.env.PATTERN_LENS_E2E_IMAGES ?? path.join(ROOT, 'docs', 'images');
 const image = (name: string): string => path.join(IMAGES, name);
@@ -93,12 +93,7 @@ describe('Pattern Lens in a real VS Code', { timeout: 20 * 60_000 }, () => {
       h.until('the lightbulb at 4:12', async () => {
         await h.goTo(2, 1);
         await h.goTo(4, 12);
-        try {
-          await lightbulb.waitFor({ state: 'visible', timeout: 5_000 });
-          return true;
-        } catch {
-          return undefined;
-        }
+        return shownWithin(lightbulb, 5_000);
       }, 30_000), 40_000);
 
     const fix = h.page.locator('.action-widget .monaco-list-row', { hasText: 'Use strict equality' }).first();
@@ -107,12 +102,7 @@ describe('Pattern Lens in a real VS Code', { timeout: 20 * 60_000 }, () => {
         await h.page.keyboard.press('Escape');
         await h.goTo(4, 12);
         await h.page.keyboard.press('Control+.');
-        try {
-          await fix.waitFor({ state: 'visible', timeout: 4_000 });
-          return true;
-        } catch {
-          return undefined;
-        }
+        return shownWithin(fix, 4_000);
       }, 30_000);
     });
     await h.step('screenshot the quick fix', async () => {

@@ -437,12 +437,7 @@ export class Harness {
         await this.goTo(line, column);
         await this.press('Control+K', 'Control+I');
       }
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 3_000 });
-        return true;
-      } catch {
-        return undefined;
-      }
+      return shownWithin(hover, 3_000);
     }, 45_000, 500);
     return hover;
   }
@@ -792,6 +787,14 @@ function descendantsIn(table: readonly { pid: number; ppid: number }[]): number[
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether `locator` shows within `ms`: for `Harness.until` checks that act, then look. */
+export async function shownWithin(locator: Locator, ms: number): Promise<boolean> {
+  return locator.waitFor({ state: 'visible', timeout: ms }).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
